@@ -1,0 +1,184 @@
+"""Run the expectation suites on a run's tables and write the Data Docs site and summary.json.
+
+Great Expectations is imported inside `validate_tables` only: the import costs seconds, and
+nothing else in the pipeline needs it.
+"""
+import json
+import os
+import pathlib
+import shutil
+import threading
+from dataclasses import dataclass
+
+import polars as pl
+
+from expectations import checks
+from transforms.schemas import ENTITY_LABELS, FIELDS, QUOTE_TYPES, REJECT_REASONS
+
+SUITE_DIR = pathlib.Path(__file__).parent
+SUITE_NAMES = ("schema", "articles", "entities", "quotes", "rejects")
+# The value sets the suites refer to as {"$PARAMETER": name}, so they are declared only once.
+SUITE_PARAMETERS = {
+    "entity_labels": list(ENTITY_LABELS),
+    "quote_types": list(QUOTE_TYPES),
+    "fields": list(FIELDS),
+    "reject_reasons": list(REJECT_REASONS),
+}
+EXAMPLES_KEPT = 5
+EXAMPLES_SHOWN = 3
+DATA_DOCS_SITE = "newspipe"
+
+# GX keeps global state (the current context) and is not safe to run concurrently.
+_GX_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    success: bool                # False iff a critical expectation failed
+    failed_critical: list[str]   # one line per failed critical expectation
+    warnings: list[str]          # one line per failed warning expectation
+    summary_path: pathlib.Path
+    index_path: pathlib.Path
+
+
+def load_suite(name: str) -> dict:
+    """The suite `name` as stored in expectations/<name>.json."""
+    return json.loads((SUITE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def validate_tables(tables: dict[str, pl.DataFrame], report_dir: pathlib.Path,
+                    run_info: dict) -> ValidationReport:
+    """Validate the four output tables; write report_dir/index.html (GX Data Docs, its other
+    pages beside it) and report_dir/summary.json. Fails the run only on critical expectations."""
+    report_dir = pathlib.Path(report_dir)
+    facts = checks.table_facts(tables)
+    with _GX_LOCK:
+        results = _run_suites(facts, report_dir, run_info)
+    suites = {
+        name: {"rows": facts[name].height, "expectations": [_outcome(r) for r in results[name]]}
+        for name in SUITE_NAMES
+    }
+    failed_critical, warnings = [], []
+    for name, suite in suites.items():
+        for outcome in suite["expectations"]:
+            if not outcome["success"]:
+                failed = failed_critical if outcome["severity"] == "critical" else warnings
+                failed.append(describe_failure(name, outcome))
+        suite["success"] = not any(o["severity"] == "critical" and not o["success"]
+                                   for o in suite["expectations"])
+    summary_path = report_dir / "summary.json"
+    summary = {"run_info": run_info, "success": not failed_critical,
+               "failed_critical": failed_critical, "warnings": warnings, "suites": suites}
+    summary_path.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    return ValidationReport(success=not failed_critical, failed_critical=failed_critical,
+                            warnings=warnings, summary_path=summary_path,
+                            index_path=report_dir / "index.html")
+
+
+def describe_failure(suite: str, outcome: dict) -> str:
+    """One line a user can act on, e.g. `quotes: expect_column_values_to_be_in_set(quote_type)
+    failed on 3 rows, e.g. quote_id=ab12 quote_type=aside — quote_type is ...`."""
+    check = f"{suite}: {outcome['type']}({outcome['column'] or ''})"
+    if outcome["error"]:
+        return f"{check} could not run: {outcome['error']}"
+    if outcome["unexpected_count"] is None:
+        what = f"failed, observed {outcome['observed_value']}"
+    else:
+        count = outcome["unexpected_count"]
+        what = f"failed on {count} row{'' if count == 1 else 's'}"
+        examples = outcome["unexpected_examples"][:EXAMPLES_SHOWN]
+        if examples:
+            what += ", e.g. " + "; ".join(_format_example(e) for e in examples)
+    return f"{check} {what} — {outcome['why']}"
+
+
+def _run_suites(facts: dict[str, pl.DataFrame], report_dir: pathlib.Path,
+                run_info: dict) -> dict[str, list]:
+    """Validate each facts frame with its suite, one after the other, in a throwaway in-memory
+    GX context whose only Data Docs site is report_dir; return each suite's expectation results."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import (
+        DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig)
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration)
+
+    context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),  # no temporary docs site
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+        data_docs_sites={DATA_DOCS_SITE: {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(report_dir)},
+        }},
+    ))
+    source = context.data_sources.add_pandas("newspipe")
+    run_id = RunIdentifier(run_name=str(run_info.get("run_id", "newspipe")))
+    run_notes = "Run info:\n\n" + "\n".join(
+        f"- **{key}**: `{value}`" for key, value in run_info.items())
+    results = {}
+    for name in SUITE_NAMES:
+        stored = load_suite(name)
+        # Built one by one so that a bad entry raises here; ExpectationSuite(expectations=...)
+        # would only log it and drop the expectation.
+        expectations = [
+            ExpectationConfiguration(**entry, notes=f"{entry['meta']['severity']}: "
+                                                    f"{entry['meta']['why']}").to_domain_obj()
+            for entry in stored["expectations"]
+        ]
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=stored["name"], expectations=expectations, notes=run_notes))
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        results[name] = definition.run(
+            batch_parameters={"dataframe": facts[name].to_pandas()},
+            expectation_parameters=SUITE_PARAMETERS,
+            result_format={"result_format": "SUMMARY",
+                           "partial_unexpected_count": EXAMPLES_KEPT,
+                           "unexpected_index_column_names": checks.ROW_KEYS[name]},
+            run_id=run_id,
+        ).results
+    # Pages of an earlier run in the same folder would otherwise linger beside this run's.
+    for stale in ("validations", "expectations"):
+        shutil.rmtree(report_dir / stale, ignore_errors=True)
+    context.build_data_docs(site_names=[DATA_DOCS_SITE])
+    return results
+
+
+def _outcome(result) -> dict:
+    """The summary.json entry of one GX expectation result."""
+    config = result.expectation_config
+    details = result.to_json_dict().get("result") or {}
+    return {
+        "type": config.type,
+        "column": config.kwargs.get("column") or ",".join(config.kwargs.get("column_list", []))
+        or None,
+        "severity": config.meta["severity"],
+        "why": config.meta["why"],
+        "success": bool(result.success),
+        "unexpected_count": details.get("unexpected_count"),
+        "unexpected_examples": (details.get("partial_unexpected_index_list")
+                                or details.get("partial_unexpected_list") or [])[:EXAMPLES_KEPT],
+        "observed_value": details.get("observed_value"),
+        "error": _error_message(result.exception_info or {}),
+    }
+
+
+def _error_message(exception_info: dict) -> str | None:
+    """The first exception GX caught; it keys the info by metric when several were computed."""
+    infos = [exception_info] if "raised_exception" in exception_info else exception_info.values()
+    return next((info["exception_message"] for info in infos if info.get("raised_exception")),
+                None)
+
+
+def _format_example(example) -> str:
+    """`entity_id=3f2a label=TIME` from a row example; the failing flag itself says nothing."""
+    if isinstance(example, dict):
+        return " ".join(f"{key}={value}" for key, value in example.items()
+                        if not isinstance(value, bool))
+    return repr(example)

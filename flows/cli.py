@@ -1,0 +1,91 @@
+"""`newspipe run | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input."""
+import argparse
+import os
+from pathlib import Path
+import sys
+
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+def _quiet_defaults() -> None:
+    """Telemetry off unless the user turned it on; set before Prefect or GX are imported."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newspipe", description=__doc__.split(":")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the pipeline once on the embedded Prefect server")
+    run.add_argument("--raw-dir", default=DEFAULT_RAW_DIR, type=Path, help="folder of raw *.txt articles (default: data/raw)")
+    run.add_argument("--out-dir", default=DEFAULT_OUT_DIR, type=Path, help="folder for tables and report (default: data/out)")
+    run.add_argument("--batch-size", default=DEFAULT_BATCH_SIZE, type=int, help="articles per batch (default: %(default)s)")
+    run.add_argument("--max-file-mb", default=DEFAULT_MAX_FILE_MB, type=float,
+                     help="larger raw files are rejected as too_large (default: %(default)s)")
+    clean = sub.add_parser("clean", help="show how one raw file is cleaned")
+    clean.add_argument("file", type=Path)
+    clean.add_argument("--explain", action="store_true", help="list every line with the decision and its reason")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _quiet_defaults()
+    args = build_parser().parse_args(argv)
+    if args.command == "clean":
+        return _clean(args.file, args.explain)
+    return _run(args)
+
+
+def _run(args) -> int:
+    if not args.raw_dir.is_dir():
+        return _fail(EXIT_USAGE, f"raw dir {args.raw_dir} does not exist; put *.txt articles there or pass --raw-dir")
+    if args.batch_size < 1:
+        return _fail(EXIT_USAGE, "--batch-size must be at least 1")
+    from flows.pipeline import ValidationFailed, newspipe_run
+
+    try:
+        newspipe_run(raw_dir=str(args.raw_dir), out_dir=str(args.out_dir),
+                     batch_size=args.batch_size, max_file_mb=args.max_file_mb)
+    except ValidationFailed as failed:
+        return _fail(EXIT_INVALID, f"validation failed: {failed}")
+    except Exception as err:  # one line for the person; Prefect has logged the traceback
+        return _fail(EXIT_ERROR, f"run failed: {type(err).__name__}: {err}")
+    return EXIT_OK
+
+
+def _clean(path: Path, explain: bool) -> int:
+    from transforms.clean import clean_text
+    from transforms.decode import Rejected, decode_bytes
+
+    try:
+        cleaned = clean_text(decode_bytes(path.read_bytes()).text)
+    except OSError as err:
+        return _fail(EXIT_USAGE, f"cannot read {path}: {err}")
+    except Rejected as rejected:
+        return _fail(EXIT_INVALID, f"{path} would be rejected: {rejected}")
+    print(f"title: {cleaned.title}")
+    for name in ("byline", "publisher", "dateline"):
+        if getattr(cleaned, name):
+            print(f"{name}: {getattr(cleaned, name)}")
+    for credit in cleaned.credits:
+        print(f"credit: {credit}")
+    if explain:
+        for d in cleaned.decisions:
+            if d.role != "blank":
+                mark = "+" if d.role == "body" else "-"
+                print(f"{mark} {d.line_no + 1:>4} {d.role:<11} {d.reason:<40} | {d.text[:100]}")
+    else:
+        print()
+        print(cleaned.body)
+    return EXIT_OK
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"newspipe: {message}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""Defaults shared by the CLI and the flow; importing this costs nothing (no Prefect, no spaCy)."""
+DEFAULT_RAW_DIR = "data/raw"
+DEFAULT_OUT_DIR = "data/out"
+DEFAULT_BATCH_SIZE = 100
+DEFAULT_MAX_FILE_MB = 5.0

@@ -1,0 +1,41 @@
+"""The command a user types, as a subprocess: exit codes and one-line reasons."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import EURONEWS_SEED, REPO
+
+NEWSPIPE = [sys.executable, "-m", "flows.cli"]
+ENV = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+
+
+def newspipe(*args, cwd=REPO):
+    return subprocess.run([*NEWSPIPE, *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+def test_missing_raw_dir_fails_fast_with_one_line(tmp_path):
+    result = newspipe("run", "--raw-dir", str(tmp_path / "nope"), "--out-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"newspipe: raw dir {tmp_path / 'nope'} does not exist; put *.txt articles there or pass --raw-dir"]
+
+
+def test_clean_explain_gives_every_dropped_line_a_reason():
+    result = newspipe("clean", str(EURONEWS_SEED), "--explain")
+    assert result.returncode == 0
+    assert "title: Exclusive: Kazakhstan's new president" in result.stdout
+    dropped = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+    assert any("Share this article" in line for line in dropped)
+    assert all(len(line.split("|")[0].split()) >= 3 for line in dropped)   # line number, role, reason
+
+
+@pytest.mark.slow
+def test_run_on_the_seeds_writes_the_tables_and_the_report(tmp_path):
+    result = newspipe("run", "--raw-dir", "data/raw", "--out-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name in ("articles", "entities", "quotes", "rejects"):
+        assert list((tmp_path / name).glob("*.parquet")), name
+    assert (tmp_path / "validation" / "index.html").exists()
+    assert "extract: 2/2 articles" in result.stderr + result.stdout

@@ -1,0 +1,37 @@
+from datetime import datetime, timezone
+
+import polars as pl
+
+from transforms.ingest import apply_duplicates, duplicate_map, ingest_frames
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def test_every_input_becomes_an_article_or_a_reject():
+    items = [("a.txt", b"Headline\n\nA body of text here."), ("empty.txt", b""), ("blank.txt", b"\n \n"),
+             ("title-only.txt", b"Just a headline")]
+    articles, rejects = ingest_frames(items, NOW)
+    assert articles["source_path"].to_list() == ["a.txt"]
+    assert dict(zip(rejects["source_path"], rejects["reason"])) == {
+        "empty.txt": "empty", "blank.txt": "blank", "title-only.txt": "no_body"}
+
+
+def test_article_row_has_title_body_and_counts():
+    text = ("Council approves new budget\n\nThe city council approved the budget on Monday after a long debate.\n\n"
+            "Members said the plan would fund two new schools and repair the main bridge.")
+    articles, _ = ingest_frames([("x/y.txt", text.encode())], NOW)
+    row = articles.row(0, named=True)
+    assert row["title"] == "Council approves new budget"
+    assert row["body"] == text.split("\n\n", 1)[1]
+    assert row["word_count"] == 26
+    assert row["lang"] == "en"
+    assert row["article_id"] and row["content_hash"] and row["duplicate_of"] is None
+
+
+def test_duplicates_point_at_the_copy_with_the_smallest_source_path():
+    body = b"Headline\n\nThe same body in three files, word for word, long enough to count."
+    articles, _ = ingest_frames([("c.txt", body), ("a.txt", body), ("b.txt", b"Other\n\nA different body.")], NOW)
+    marked = apply_duplicates(articles, duplicate_map(articles.lazy()).collect())
+    by_path = dict(zip(marked["source_path"], marked["duplicate_of"]))
+    first = marked.filter(pl.col("source_path") == "a.txt")["article_id"][0]
+    assert by_path == {"c.txt": first, "a.txt": None, "b.txt": None}

@@ -1,0 +1,110 @@
+"""The whole flow through Prefect (test harness): every input accounted for, the contract's
+columns, duplicates, the report, and the tables joined in DuckDB as an analyst would."""
+import json
+import shutil
+
+import duckdb
+import polars as pl
+import pytest
+
+from tests.conftest import EURONEWS_SEED, KAZAKH_SEED
+
+pytestmark = pytest.mark.slow
+
+# The columns ../shared/README.md promises every consumer.
+CONTRACT = {
+    "articles": ["article_id", "source_path", "title", "body", "content_hash", "lang", "word_count", "duplicate_of"],
+    "entities": ["article_id", "entity_id", "name", "label", "mention_count", "mentions"],
+    "quotes": ["article_id", "quote_id", "text", "quote_type", "speaker", "speaker_mention", "speaker_entity_id",
+               "cue", "field", "start", "end", "spans"],
+    "rejects": ["source_path", "reason", "detail"],
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "kz").mkdir()
+    shutil.copy(KAZAKH_SEED, raw / "kz" / "kazakh.txt")
+    shutil.copy(EURONEWS_SEED, raw / "kz" / "euro news \u00e9.txt")
+    shutil.copy(KAZAKH_SEED, raw / "a copy.txt")          # smaller source_path: the original
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "blank.txt").write_text(" \n\n ")
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (raw / "latin1.txt").write_bytes("Pound falls\n\nThe pound fell to \u00a31.20 against the dollar on Friday, "
+                                     "traders said.".encode("latin-1"))
+    (raw / "readme.md").write_text("not an article")
+    return raw
+
+
+@pytest.fixture(scope="module")
+def out(corpus, tmp_path_factory, prefect_harness):
+    from flows.pipeline import newspipe_run
+
+    out = tmp_path_factory.mktemp("out")
+    newspipe_run(raw_dir=str(corpus), out_dir=str(out), batch_size=3)
+    return out
+
+
+def table(out, name):
+    return pl.read_parquet(out / name)
+
+
+def test_every_raw_txt_file_is_an_article_or_a_reject(corpus, out):
+    articles, rejects = table(out, "articles"), table(out, "rejects")
+    seen = sorted(articles["source_path"].to_list() + rejects["source_path"].to_list())
+    assert seen == sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.txt"))
+    assert dict(zip(rejects["source_path"], rejects["reason"])) == {
+        "empty.txt": "empty", "blank.txt": "blank", "image.txt": "binary"}
+
+
+def test_tables_have_the_contract_columns(out):
+    for name, columns in CONTRACT.items():
+        assert set(columns) <= set(table(out, name).columns), name
+
+
+def test_copies_point_at_the_smallest_path_and_are_not_extracted_twice(out):
+    articles = table(out, "articles")
+    original = articles.filter(pl.col("source_path") == "a copy.txt")
+    copy = articles.filter(pl.col("source_path") == "kz/kazakh.txt")
+    assert original["duplicate_of"][0] is None
+    assert copy["duplicate_of"][0] == original["article_id"][0]
+    assert copy["article_id"][0] not in table(out, "quotes")["article_id"].to_list()
+    assert original["article_id"][0] in table(out, "quotes")["article_id"].to_list()
+
+
+def test_latin1_input_is_decoded(out):
+    row = table(out, "articles").filter(pl.col("source_path") == "latin1.txt").row(0, named=True)
+    assert "\u00a31.20" in row["body"] and row["encoding"] == "cp1252"
+
+
+def test_validation_report_and_summary_are_written(out):
+    assert (out / "validation" / "index.html").stat().st_size > 0
+    summary = json.loads((out / "validation" / "summary.json").read_text())
+    assert summary["success"] is True
+    assert {"articles", "entities", "quotes"} <= set(summary["suites"])
+
+
+def test_duckdb_joins_quotes_to_speaker_entities_and_articles(out):
+    con = duckdb.connect()
+    rows = con.execute(f"""
+        SELECT e.name AS speaker, e.label, count(*) AS quotes, count(DISTINCT a.article_id) AS articles
+        FROM read_parquet('{out}/quotes/**/*.parquet') q
+        JOIN read_parquet('{out}/entities/**/*.parquet') e ON q.speaker_entity_id = e.entity_id
+        JOIN read_parquet('{out}/articles/**/*.parquet') a ON a.article_id = q.article_id
+        GROUP BY ALL ORDER BY quotes DESC, speaker
+    """).fetchall()
+    assert rows[0][:2] == ("Kassym-Jomart Tokayev", "PERSON")
+    assert rows[0][3] == 2      # quoted in both distinct articles
+    assert ("Mihra Rittmann", "PERSON", 3, 1) in rows
+
+
+def test_a_second_run_gives_the_same_tables(corpus, out, tmp_path):
+    from flows.pipeline import newspipe_run
+
+    newspipe_run(raw_dir=str(corpus), out_dir=str(tmp_path), batch_size=100)
+    for name, key in [("articles", "article_id"), ("entities", "entity_id"), ("quotes", "quote_id")]:
+        first = table(out, name).drop("ingested_at", strict=False).sort(key)
+        second = table(tmp_path, name).drop("ingested_at", strict=False).sort(key)
+        assert first.equals(second), name
+    assert not (tmp_path / ".staging").exists()

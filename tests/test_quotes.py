@@ -1,0 +1,110 @@
+import pytest
+
+from transforms.extract import extract_article
+from transforms.quotes import find_segments
+
+
+def quotes_of(nlp, body, title=""):
+    _, rows = extract_article("a1", nlp(title), nlp(body))
+    return rows
+
+
+def by_text(rows):
+    return {r["text"]: r for r in rows}
+
+
+# -- segments -------------------------------------------------------------------------------
+
+def test_straight_and_curly_marks_give_the_words_inside():
+    text = 'He said "one two" and \u201cthree four\u201d.'
+    assert [text[s.start:s.end] for s in find_segments(text)] == ["one two", "three four"]
+
+
+def test_apostrophes_are_not_quote_marks_in_single_quote_mode():
+    title = "Kazakhstan's new president says protesters detained 'by mistake'"
+    assert [title[s.start:s.end] for s in find_segments(title, single_quotes=True)] == ["by mistake"]
+
+
+@pytest.mark.parametrize("text", ['He said "unclosed and then more', '"', '""', '\u201d stray closer', "'''",
+                                  'a "b" c "d', "\u201c\u201c\u201d\u201d", '"' * 101])
+def test_unbalanced_or_odd_marks_never_crash_and_stay_inside_the_paragraph(text):
+    for seg in find_segments(text + "\nNext paragraph."):
+        assert 0 <= seg.start < seg.end <= len(text)
+
+
+# -- quotations and speakers ----------------------------------------------------------------
+
+def test_named_speaker_after_the_quote(nlp):
+    rows = quotes_of(nlp, '"We will not give up on this city," Anna Berg said on Monday.')
+    assert len(rows) == 1
+    q = rows[0]
+    assert q["text"] == "We will not give up on this city,"
+    assert (q["speaker"], q["speaker_mention"], q["cue"], q["quote_type"]) == ("Anna Berg", "Anna Berg", "said", "direct")
+
+
+def test_inverted_attribution_with_apposition_keeps_the_name_only(nlp):
+    rows = quotes_of(nlp, '"The budget is too small for the schools," said Tom Hale, a spokesman for the council.')
+    assert rows[0]["speaker"] == "Tom Hale"
+    assert rows[0]["speaker_mention"] == "Tom Hale"
+
+
+def test_apposition_between_name_and_cue(nlp):
+    rows = quotes_of(nlp, 'Maria Lopez, a teacher at the school, said: "We need more books for the children."')
+    assert rows[0]["speaker"] == "Maria Lopez"
+    assert rows[0]["quote_type"] == "direct"
+
+
+def test_interrupted_quote_is_one_row_with_two_spans_joined_by_one_space(nlp):
+    body = '"We will win," Jane Doe said, "and we will win soon."'
+    rows = quotes_of(nlp, body)
+    assert len(rows) == 1
+    q = rows[0]
+    assert q["text"] == "We will win, and we will win soon."
+    assert len(q["spans"]) == 2
+    assert " ".join(body[s["start"]:s["end"]] for s in q["spans"]) == q["text"]
+    assert q["speaker"] == "Jane Doe"
+
+
+def test_pronoun_speaker_resolves_to_the_person_before_it(nlp):
+    body = ('Police detained Mihra Rittmann on Monday.\n\n'
+            '"People have gone to jail for much longer than two days," she said.')
+    rows = quotes_of(nlp, body)
+    assert rows[0]["speaker_mention"] == "she"
+    assert rows[0]["speaker"] == "Mihra Rittmann"
+    assert rows[0]["speaker_entity_id"] is not None
+
+
+def test_surname_resolves_to_the_full_canonical_name(nlp):
+    body = ('Senator Paul Grant visited the port on Friday.\n\n'
+            '"The harbour needs dredging before winter comes," Grant said.')
+    rows = quotes_of(nlp, body)
+    assert rows[0]["speaker"] == "Paul Grant"
+    assert rows[0]["speaker_mention"] == "Grant"
+
+
+def test_partial_quote_embedded_in_paraphrase(nlp):
+    rows = quotes_of(nlp, 'Mayor John Smith said the protesters were "detained by mistake" on Sunday.')
+    assert rows[0]["quote_type"] == "partial"
+    assert rows[0]["text"] == "detained by mistake"
+    assert rows[0]["speaker"] == "John Smith"
+
+
+def test_scare_quotes_with_nobody_speaking_are_not_quotes(nlp):
+    assert quotes_of(nlp, 'The match was played at the "Magic Box" stadium in Madrid on Tuesday.') == []
+
+
+def test_multi_paragraph_quote_reopening_each_paragraph_is_one_quote(nlp):
+    body = ('"The first paragraph of the statement goes on here.\n\n'
+            '"And the second paragraph ends the statement," said Ruth Adams.')
+    rows = quotes_of(nlp, body)
+    assert len(rows) == 1
+    assert rows[0]["text"].startswith("The first paragraph") and rows[0]["text"].endswith("statement,")
+    assert rows[0]["speaker"] == "Ruth Adams"
+
+
+def test_offsets_point_at_the_quoted_words(nlp):
+    body = 'Intro sentence here.\n\n"Prices will rise again next year," the minister Karl Vos said.'
+    for q in quotes_of(nlp, body):
+        assert body[q["spans"][0]["start"]:q["spans"][0]["end"]] == q["text"]
+        assert q["start"] <= q["spans"][0]["start"] and q["spans"][-1]["end"] <= q["end"]
+        assert 0 <= q["confidence"] <= 1

@@ -1,0 +1,247 @@
+"""The validation report: a sound run passes, each broken promise of the output contract fails it
+with a line naming the check and the row, and distribution oddities only warn."""
+import json
+
+import polars as pl
+import pyarrow as pa
+import pytest
+
+from expectations import checks
+from expectations.validate import SUITE_NAMES, load_suite, validate_tables
+from transforms import schemas
+
+RUN_INFO = {"run_id": "test-run", "raw_dir": "data/raw", "started_at": "2024-05-01T12:00:00Z"}
+
+TITLE_1 = "Acme grows in Paris"
+BODY_1 = 'Mr Smith met Acme Corp in Paris. "We will grow," Smith said after the meeting.'
+TITLE_2 = "Rain in Oslo"
+BODY_2 = 'It rained in Oslo all day. "It is wet," the Oslo police said, "and cold."'
+
+
+def offsets(text: str, part: str, nth: int = 0) -> dict:
+    """{start, end} of the nth occurrence of part in text."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(part, start + 1)
+    return {"start": start, "end": start + len(part)}
+
+
+def mention(field: str, part: str, nth: int = 0) -> dict:
+    text = TITLE_1 if field == "title" else BODY_1
+    return {"field": field, **offsets(text, part, nth), "text": part}
+
+
+def article(article_id: str, path: str, title: str, body: str) -> dict:
+    return {"article_id": article_id, "source_path": path, "title": title, "body": body,
+            "content_hash": f"hash-{article_id}", "lang": "en", "word_count": 120,
+            "duplicate_of": None}
+
+
+def entity(article_id, entity_id, name, label, mentions) -> dict:
+    return {"article_id": article_id, "entity_id": entity_id, "name": name, "label": label,
+            "entity_key": f"{label}:{name.lower()}", "mention_count": len(mentions),
+            "mentions": mentions}
+
+
+def good_rows() -> dict[str, list[dict]]:
+    """Two articles whose entities and quotes keep every promise of the contract."""
+    oslo = {"field": "body", **offsets(BODY_2, "Oslo"), "text": "Oslo"}
+    police = {"field": "body", **offsets(BODY_2, "Oslo police"), "text": "Oslo police"}
+    return {
+        "articles": [article("a1", "biz/001.txt", TITLE_1, BODY_1),
+                     article("a2", "news/002.txt", TITLE_2, BODY_2)],
+        "entities": [
+            entity("a1", "e-smith", "Smith", "PERSON",
+                   [mention("body", "Smith"), mention("body", "Smith", nth=1)]),
+            entity("a1", "e-acme", "Acme Corp", "ORG",
+                   [mention("title", "Acme"), mention("body", "Acme Corp")]),
+            entity("a1", "e-paris", "Paris", "GPE",
+                   [mention("title", "Paris"), mention("body", "Paris")]),
+            entity("a2", "e-oslo", "Oslo", "GPE", [oslo]),
+            entity("a2", "e-police", "Oslo police", "ORG", [police]),
+        ],
+        "quotes": [
+            {"article_id": "a1", "quote_id": "q1", "text": "We will grow,",
+             "quote_type": "direct", "speaker": "Smith", "speaker_mention": "Smith",
+             "speaker_entity_id": "e-smith", "cue": "said", "field": "body",
+             **offsets(BODY_1, '"We will grow,"'), "spans": [offsets(BODY_1, "We will grow,")],
+             "confidence": 0.9},
+            # An interrupted quote: its two segments joined by one space give its text.
+            {"article_id": "a2", "quote_id": "q2", "text": "It is wet, and cold.",
+             "quote_type": "direct", "speaker": "Oslo police", "speaker_mention": "the Oslo police",
+             "speaker_entity_id": "e-police", "cue": "said", "field": "body",
+             "start": BODY_2.index('"It'), "end": len(BODY_2),
+             "spans": [offsets(BODY_2, "It is wet,"), offsets(BODY_2, "and cold.")],
+             "confidence": 0.8},
+        ],
+        "rejects": [{"source_path": "misc/empty.txt", "reason": "empty", "detail": "0 bytes",
+                     "raw_bytes": 0}],
+    }
+
+
+def frames(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
+    return {table: pl.from_arrow(pa.Table.from_pylist(rows[table], schema=schema))
+            for table, schema in schemas.TABLES.items()}
+
+
+def failures_about(lines: list[str], *words: str) -> list[str]:
+    return [line for line in lines if all(word in line for word in words)]
+
+
+@pytest.fixture(scope="module")
+def good_report(tmp_path_factory):
+    return validate_tables(frames(good_rows()), tmp_path_factory.mktemp("good"), RUN_INFO)
+
+
+def test_sound_tables_pass_without_warnings(good_report):
+    assert good_report.success
+    assert good_report.failed_critical == []
+    assert good_report.warnings == []
+
+
+def test_report_is_a_data_docs_site_with_a_summary(good_report):
+    report_dir = good_report.index_path.parent
+    assert good_report.index_path.name == "index.html"
+    assert "<html" in good_report.index_path.read_text(encoding="utf-8").lower()
+    assert {p.stem for p in (report_dir / "expectations").glob("*.html")} == set(SUITE_NAMES)
+    assert len(list((report_dir / "validations").rglob("*.html"))) == len(SUITE_NAMES)
+
+    summary = json.loads(good_report.summary_path.read_text(encoding="utf-8"))
+    assert summary["run_info"] == RUN_INFO
+    assert summary["success"] is True
+    for name in SUITE_NAMES:
+        outcomes = summary["suites"][name]["expectations"]
+        stored = load_suite(name)["expectations"]
+        assert sorted(o["type"] + (o["column"] or "") for o in outcomes) == sorted(
+            e["type"] + e["kwargs"].get("column", ",".join(e["kwargs"].get("column_list", [])))
+            for e in stored)
+        assert all(o["success"] and o["severity"] in ("critical", "warning") for o in outcomes)
+    label_check = next(o for o in summary["suites"]["entities"]["expectations"]
+                       if o["column"] == "label")
+    assert label_check["unexpected_count"] == 0
+    assert summary["suites"]["entities"]["rows"] == 5
+
+
+def test_mention_whose_offsets_do_not_give_its_text_fails(tmp_path):
+    rows = good_rows()
+    rows["entities"][1]["mentions"][1]["start"] += 1  # "cme Corp " is not "Acme Corp"
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert not report.success
+    assert failures_about(report.failed_critical, "mention_texts_match", "entity_id=e-acme",
+                          "1 row")
+    assert not failures_about(report.failed_critical, "mention_offsets_in_field")
+
+
+def test_mention_beyond_the_end_of_its_field_fails(tmp_path):
+    rows = good_rows()
+    rows["entities"][2]["mentions"][0] = {"field": "title", "start": len(TITLE_1) - 2,
+                                          "end": len(TITLE_1) + 3, "text": "is"}
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert failures_about(report.failed_critical, "mention_offsets_in_field", "entity_id=e-paris")
+
+
+def test_dangling_speaker_entity_id_fails(tmp_path):
+    rows = good_rows()
+    rows["quotes"][0]["speaker_entity_id"] = "e-nobody"
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert not report.success
+    assert failures_about(report.failed_critical, "speaker_entity_exists", "quote_id=q1")
+
+
+def test_speaker_entity_of_another_article_fails(tmp_path):
+    rows = good_rows()
+    rows["quotes"][1]["speaker_entity_id"] = "e-smith"  # exists, but in article a1
+    rows["quotes"][1]["speaker"] = "Smith"
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert failures_about(report.failed_critical, "speaker_entity_exists", "quote_id=q2")
+
+
+def test_quote_text_not_given_by_its_segments_fails(tmp_path):
+    rows = good_rows()
+    rows["quotes"][1]["text"] = "It is wet,and cold."  # segments joined without the space
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert failures_about(report.failed_critical, "text_matches_spans", "quote_id=q2")
+
+
+def test_duplicate_article_id_fails(tmp_path):
+    rows = good_rows()
+    rows["articles"][1]["article_id"] = "a1"
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert not report.success
+    assert failures_about(report.failed_critical,
+                          "articles: expect_column_values_to_be_unique(article_id)", "2 rows")
+
+
+def test_unknown_label_fails(tmp_path):
+    rows = good_rows()
+    rows["entities"][2]["label"] = "TIME"
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert not report.success
+    assert failures_about(report.failed_critical,
+                          "entities: expect_column_values_to_be_in_set(label)", "label=TIME")
+
+
+def test_missing_column_fails_the_schema_suite(tmp_path):
+    tables = frames(good_rows())
+    tables["quotes"] = tables["quotes"].drop("confidence")
+
+    report = validate_tables(tables, tmp_path, RUN_INFO)
+
+    assert failures_about(report.failed_critical, "schema:", "(present)",
+                          "table=quotes column=confidence")
+
+
+def test_short_articles_warn_but_do_not_fail(tmp_path):
+    rows = good_rows()
+    for row in rows["articles"]:
+        row["word_count"] = 12
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert report.success
+    assert report.failed_critical == []
+    assert failures_about(report.warnings, "(word_count)", "2 rows")
+
+
+def test_empty_entities_and_quotes_pass(tmp_path):
+    rows = good_rows()
+    rows["entities"], rows["quotes"] = [], []
+
+    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
+
+    assert report.success, report.failed_critical
+    assert report.index_path.is_file()
+
+
+def test_entity_facts_check_each_mention_against_its_own_field():
+    tables = frames(good_rows())
+    facts = checks.entity_facts(tables["entities"], tables["articles"])
+    acme = facts.filter(pl.col("entity_id") == "e-acme").row(0, named=True)
+    assert acme["mention_offsets_in_field"] and acme["mention_texts_match"]
+
+    rows = good_rows()
+    rows["entities"][1]["mentions"][0]["field"] = "body"  # "Acme" is at this offset in the title
+    tables = frames(rows)
+    facts = checks.entity_facts(tables["entities"], tables["articles"])
+    assert not facts.filter(pl.col("entity_id") == "e-acme")["mention_texts_match"].item()
+
+
+def test_facts_carry_no_article_text():
+    facts = checks.table_facts(frames(good_rows()))
+    for frame in facts.values():
+        for column in frame.select(pl.col(pl.String)).columns:
+            assert not frame[column].str.contains(BODY_1, literal=True).any()

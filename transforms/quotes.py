@@ -1,0 +1,442 @@
+"""Quotations of an article and who said them.
+
+Three steps, each a function of its own:
+1. `find_segments`: character scan for quoted segments, tolerant of straight, curly and
+   unbalanced marks (a stray mark never crashes and never swallows more than its paragraph).
+2. `group_quotations`: segments that form one quotation — interrupted by the attribution
+   (`"We will win," she said, "and soon."`) or running over paragraphs that reopen the mark.
+3. `attribute`: the reporting cue in the quotation's sentence(s) (outside any quote), its
+   subject as the speaker mention, resolved to an entity of the article: a name directly, a
+   pronoun to the salient compatible person before it, a title noun ("the Kazakh president")
+   to the person the article gives that title. Unknown speakers stay null.
+"""
+from collections import Counter
+from dataclasses import dataclass
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from transforms import ids
+from transforms.entities import Entity, Mention
+
+CUE_LEMMAS = frozenset("""
+say tell add insist write note claim argue explain state warn ask reply respond declare announce
+call describe suggest predict acknowledge admit recall continue conclude chant shout tweet post
+testify report comment remark observe stress emphasize emphasise point caution complain
+concede contend assert maintain mention deny confirm reveal disclose promise vow pledge urge
+demand accuse charge criticize criticise praise boast joke quip sigh scream yell cry whisper
+murmur exclaim answer recount speculate estimate wrote told added
+""".split())
+PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+GROUP_PRONOUNS = frozenset({"it", "they", "we", "i"})
+MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
+FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
+TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ", "DET", "NUM"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+SPEAKER_CUT_DEPS = frozenset({"appos", "relcl", "acl", "advcl"})
+OPENERS = "\u201c\u201e\u00ab"   # “ „ «
+CLOSERS = "\u201d\u00bb"         # ” »
+SINGLE_OPEN, SINGLE_CLOSE = "\u2018", "\u2019"
+_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+_SINGLE_MARKS = re.compile("['\u2018\u2019]")
+_WORD = re.compile(r"\w+")
+
+# Confidence of an attribution by how the speaker was found; an unclosed mark costs a little.
+CONFIDENCE = {"named": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "floating": 0.5, "none": 0.2}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Quoted words at [start, end) of a field, between marks at open_at and close_at."""
+    start: int
+    end: int
+    open_at: int
+    close_at: int | None   # None: the mark was never closed in its paragraph
+    paragraph: int
+
+
+@dataclass
+class Attribution:
+    speaker: Entity | None
+    mention: str | None
+    cue: str | None
+    how: str               # a key of CONFIDENCE
+
+
+def find_segments(text: str, single_quotes: bool = False) -> list[Segment]:
+    """Quoted segments per paragraph; straight marks pair by context, curly ones by direction."""
+    segments: list[Segment] = []
+    offset = 0
+    for par_no, paragraph in enumerate(text.split("\n")):
+        segments.extend(_paragraph_segments(paragraph, offset, par_no, single_quotes))
+        offset += len(paragraph) + 1
+    return segments
+
+
+def _paragraph_segments(par: str, offset: int, par_no: int, single_quotes: bool) -> list[Segment]:
+    marks = _SINGLE_MARKS if single_quotes else _MARKS
+    out, open_at = [], None
+    for m in marks.finditer(par):
+        i, ch = m.start(), m.group()
+        before = par[i - 1] if i else " "
+        after = par[i + 1] if i + 1 < len(par) else " "
+        if single_quotes and before.isalnum() and after.isalnum():
+            continue  # an apostrophe: don't, Kazakhstan's
+        opens = ch in OPENERS or ch == SINGLE_OPEN or (
+            ch in "\"'" and open_at is None and not before.isalnum() and not after.isspace())
+        closes = ch in CLOSERS or ch == SINGLE_CLOSE or (ch in "\"'" and open_at is not None)
+        if single_quotes and ch in "'\u2019" and open_at is None and before.isalpha():
+            continue  # a closing apostrophe with nothing open: "Euronews'"
+        if open_at is None and (opens or ch in CLOSERS and not before.isalnum() and not after.isspace()):
+            open_at = i
+        elif open_at is not None and (closes or ch in OPENERS):
+            _emit(out, par, offset, par_no, open_at, i)
+            open_at = i if ch in OPENERS else None
+    if open_at is not None:
+        _emit(out, par, offset, par_no, open_at, None)
+    return out
+
+
+def _emit(out: list, par: str, offset: int, par_no: int, open_at: int, close_at: int | None) -> None:
+    end = len(par) if close_at is None else close_at
+    inner = par[open_at + 1:end]
+    if not _WORD.search(inner):
+        return
+    lead = len(inner) - len(inner.lstrip())
+    start, stop = open_at + 1 + lead, open_at + 1 + len(inner.rstrip())
+    out.append(Segment(offset + start, offset + stop, offset + open_at,
+                       None if close_at is None else offset + close_at, par_no))
+
+
+def group_quotations(text: str, segments: list[Segment], joins) -> list[list[Segment]]:
+    """Join segments of one quotation: across reopened paragraphs, or around an attribution."""
+    groups: list[list[Segment]] = []
+    for seg in segments:
+        if groups:
+            prev = groups[-1][-1]
+            continues_paragraph = (prev.close_at is None and seg.paragraph > prev.paragraph
+                                   and _starts_paragraph(text, seg.open_at))
+            interrupted = seg.paragraph == prev.paragraph and prev.close_at is not None and joins(prev, seg)
+            if continues_paragraph or interrupted:
+                groups[-1].append(seg)
+                continue
+        groups.append([seg])
+    return groups
+
+
+def _starts_paragraph(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip()
+
+
+class ArticleQuotes:
+    """Extraction state of one field of one article: its Doc, the article's entities, quote masks."""
+
+    def __init__(self, doc: Doc, field: str, entities: list[Entity], titles: dict[str, Counter]):
+        self.doc, self.field, self.text = doc, field, doc.text
+        self.entities = entities
+        self.titles = titles
+        self.segments = find_segments(self.text, single_quotes=(field == "title"))
+        self.in_quote = [False] * len(doc)
+        for seg in self.segments:
+            span = doc.char_span(seg.open_at, (seg.close_at + 1) if seg.close_at is not None else seg.end,
+                                 alignment_mode="expand")
+            if span is not None:
+                for i in range(span.start, span.end):
+                    self.in_quote[i] = True
+        self.mention_at: dict[int, tuple[Entity, Mention]] = {}
+        for ent in entities:
+            for m in ent.mentions:
+                if m.field == field:
+                    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                    if span is not None:
+                        for tok in span:
+                            self.mention_at[tok.i] = (ent, m)
+
+    # -- cues ---------------------------------------------------------------------------------
+    def is_cue(self, tok: Token) -> bool:
+        if self.in_quote[tok.i]:
+            return False
+        if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
+            return True
+        return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in CUE_LEMMAS
+
+    def joins(self, prev: Segment, seg: Segment) -> bool:
+        """Whether `seg` goes on the statement of `prev` across an attribution ("," she said, ")."""
+        between = self.text[prev.close_at + 1:seg.open_at]
+        if "\n" in between or len(between.split()) > 12 or not self.starts_statement(prev):
+            return False
+        span = self.doc.char_span(prev.close_at + 1, seg.open_at, alignment_mode="contract")
+        if span is None or not any(self.is_cue(t) for t in span):
+            return False
+        if between.rstrip()[-1:] in (",", ":"):
+            return True
+        # '"A," she said. "B."': B goes on A unless B has an attribution of its own
+        par_end = self.text.find("\n", seg.end)
+        rest = self.doc.char_span(seg.end, len(self.text) if par_end < 0 else par_end, alignment_mode="contract")
+        return rest is None or not any(self.is_cue(t) for t in rest)
+
+    def starts_statement(self, seg: Segment) -> bool:
+        before = self.text[self.text.rfind("\n", 0, seg.open_at) + 1:seg.open_at].rstrip()
+        return not before or before[-1] in ".:!?"
+
+    # -- quotations ---------------------------------------------------------------------------
+    def quotations(self) -> list[list[Segment]]:
+        return group_quotations(self.text, self.segments, self.joins)
+
+    def frame_tokens(self, group: list[Segment]) -> list[Token]:
+        """Tokens outside quotes in the sentences the quotation touches, plus a colon intro."""
+        first, last = group[0], group[-1]
+        end = last.close_at + 1 if last.close_at is not None else last.end
+        span = self.doc.char_span(first.open_at, end, alignment_mode="expand")
+        if span is None:
+            return []
+        sents = {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}
+        for tok in span:
+            sents.setdefault(tok.sent.start, tok.sent)
+        start_sent = span[0].sent
+        if start_sent.start > 0:
+            before = self.doc[start_sent.start - 1]
+            if before.text == ":" or (before.sent.end == start_sent.start and before.sent[-1].text == ":"):
+                sents.setdefault(before.sent.start, before.sent)
+        par_lo = self.text.rfind("\n", 0, first.open_at) + 1
+        par_hi = self.text.find("\n", end)
+        par_hi = len(self.text) if par_hi < 0 else par_hi
+        return [t for s in sents.values() for t in s
+                if not self.in_quote[t.i] and par_lo <= t.idx < par_hi or (t.text == ":" and not self.in_quote[t.i])]
+
+    def nearest_cue(self, group: list[Segment], frame: list[Token]) -> Token | None:
+        lo = group[0].open_at
+        hi = group[-1].close_at if group[-1].close_at is not None else group[-1].end
+        cues = [t for t in frame if self.is_cue(t)]
+        if not cues:
+            return None
+        governing = self.governing_cue(group, cues)
+        if governing is not None:
+            return governing
+
+        def distance(t: Token) -> int:
+            return 0 if lo <= t.idx <= hi else min(abs(t.idx - lo), abs(t.idx - hi))
+        with_subject = [t for t in cues if self.subject_of(t) is not None]
+        return min(with_subject or cues, key=distance)
+
+    def governing_cue(self, group: list[Segment], cues: list[Token]) -> Token | None:
+        """The cue whose clause holds the quote ("called the plan "an illusion" and noted...")."""
+        span = self.doc.char_span(group[0].start, group[0].end, alignment_mode="expand")
+        if span is None:
+            return None
+        cue_ids = {t.i for t in cues}
+        for tok in span.root.ancestors:
+            if tok.i in cue_ids and self.subject_of(tok) is not None:
+                return tok
+        return None
+
+    def subject_of(self, cue: Token) -> Token | None:
+        if cue.lower_ == "according":
+            to = self.doc[cue.i + 1]
+            objs = [c for c in to.children if c.dep_ == "pobj"]
+            return objs[0] if objs else None
+        verb = cue
+        for _ in range(3):   # "was quoted as saying": climb to the verb that has the subject
+            subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.in_quote[c.i]]
+            if subj:
+                return subj[0]
+            if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep") and verb.head is not verb:
+                verb = verb.head
+            else:
+                break
+        return None
+
+    # -- speakers -----------------------------------------------------------------------------
+    def speaker_span(self, head: Token) -> Span:
+        """The subject phrase, cut before an apposition, relative clause or comma."""
+        left = head.left_edge.i
+        right = head.i
+        for tok in head.subtree:
+            if tok.i <= head.i:
+                continue
+            if tok.dep_ in SPEAKER_CUT_DEPS or tok.text in (",", "(", "\u2014", "\u2013", ";"):
+                break
+            right = tok.i
+        # keep a possessor's own subtree ("the OSCE's election mission") but never a quote
+        while left < head.i and self.in_quote[left]:
+            left += 1
+        span = self.doc[left:right + 1]
+        if len(span.text.split()) > 8:
+            hit = self.mention_at.get(head.i)
+            named = hit and self.doc.char_span(hit[1].start, hit[1].end, alignment_mode="expand")
+            span = named or self.doc[max(left, head.i - 4):head.i + 1]
+        return span
+
+    def cue_text(self, cue: Token) -> str:
+        if cue.lower_ == "according":
+            return "according to"
+        top = cue
+        while top.dep_ in ("xcomp", "pcomp", "pobj", "prep") and top.head is not top and top.head.i < cue.i:
+            top = top.head
+        aux = [c for c in top.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < top.i]
+        start = min([top.i] + [a.i for a in aux])
+        prt = [c.i for c in cue.children if c.dep_ == "prt"]
+        end = max([cue.i] + prt)
+        return self.doc[start:end + 1].text
+
+    def entity_for(self, span: Span, head: Token, quote_at: int) -> tuple[Entity | None, str]:
+        hit = self.mention_at.get(head.i)
+        if hit is not None:
+            return hit[0], "named"
+        low = head.lower_
+        if low in PERSON_PRONOUNS:
+            return self.resolve_pronoun(PERSON_PRONOUNS[low], quote_at), "pronoun"
+        if low in GROUP_PRONOUNS:
+            return (self.recent_entity(("ORG",), quote_at) if low == "it" else None), "pronoun"
+        possessors = [self.mention_at[t.i][0] for t in span if t.i in self.mention_at]
+        if head.pos_ in ("NOUN", "PROPN"):
+            titled = self.titles.get(head.lemma_.lower())
+            if titled:   # most often given that title, then most mentioned
+                return max(titled, key=lambda e: (titled[e], len(e.mentions))), "title"
+            org = [e for e in possessors if e.label in ("ORG", "GPE", "NORP")]
+            if org and not any(e.label == "PERSON" for e in possessors):
+                return org[0], "named"   # "the OSCE's election observation mission" speaks for the OSCE
+        return None, "unresolved"
+
+    def resolve_pronoun(self, gender: str, before: int) -> Entity | None:
+        """The salient person before the quote: the nearest subject or speaker, then any mention."""
+        candidates = []
+        for tok_i, (ent, m) in self.mention_at.items():
+            if ent.label != "PERSON" or m.start >= before or self.in_quote[tok_i]:
+                continue
+            if _gender(ent, self.doc.text if m.field == self.field else "") not in (gender, None):
+                continue
+            tok = self.doc[tok_i]
+            salient = tok.dep_ in SUBJECT_DEPS or tok.head.dep_ in SUBJECT_DEPS
+            candidates.append((m.start, salient, ent))
+        if self.field == "body" and not candidates:
+            return None
+        recent = sorted(candidates, key=lambda c: -c[0])
+        window = [c for c in recent if c[0] >= (recent[0][0] - 400)] if recent else []
+        salient = [c for c in window if c[1]]
+        pick = (salient or window)
+        return pick[0][2] if pick else None
+
+    def recent_entity(self, labels: tuple[str, ...], before: int) -> Entity | None:
+        found = [(m.start, ent) for ent, m in self.mention_at.values() if ent.label in labels and m.start < before]
+        return max(found, key=lambda f: f[0])[1] if found else None
+
+    def attribute(self, group: list[Segment]) -> Attribution:
+        frame = self.frame_tokens(group)
+        cue = self.nearest_cue(group, frame)
+        if cue is None:
+            return Attribution(None, None, None, "none")
+        head = self.subject_of(cue)
+        if head is None:
+            return Attribution(None, None, self.cue_text(cue), "none")
+        span = self.speaker_span(head)
+        entity, how = self.entity_for(span, head, group[0].open_at)
+        if entity is None and how != "unresolved":
+            how = "unresolved"
+        return Attribution(entity, span.text, self.cue_text(cue), how)
+
+    def quote_type(self, group: list[Segment], attribution: Attribution) -> str:
+        """Direct when the marks hold the whole statement; partial when woven into paraphrase."""
+        first = group[0]
+        line_start = self.text.rfind("\n", 0, first.open_at) + 1
+        before = self.text[line_start:first.open_at].rstrip()
+        if not before or before[-1] in ":,.!?":
+            return "direct"
+        last_word = _WORD.findall(before)[-1:] if before else []
+        if attribution.cue and last_word and last_word[0] == attribution.cue.split()[-1]:
+            return "direct"
+        return "partial"
+
+
+def _gender(entity: Entity, text: str) -> str | None:
+    """'m' or 'f' when an honorific in the text gives it away, else None."""
+    for m in entity.mentions:
+        prev = text[max(0, m.start - 6):m.start].strip().rstrip(".").split()
+        if prev:
+            word = prev[-1].casefold()
+            if word in MALE_HONORIFICS:
+                return "m"
+            if word in FEMALE_HONORIFICS:
+                return "f"
+    return None
+
+
+def title_map(docs: dict[str, Doc], entities: list[Entity]) -> dict[str, Counter]:
+    """Title nouns the article gives its people: "President ... Tokayev", "Rittmann, the researcher"."""
+    titles: dict[str, Counter] = {}
+    for ent in entities:
+        if ent.label != "PERSON":
+            continue
+        for m in ent.mentions:
+            doc = docs[m.field]
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            words = set()
+            for tok in reversed(doc[max(0, span.start - 6):span.start]):
+                if tok.pos_ not in TITLE_POS and tok.tag_ not in ("HYPH", "POS"):
+                    break   # "Kazakh President and presidential candidate Kassym-Jomart Tokayev"
+                if tok.pos_ in ("NOUN", "PROPN") and not tok.ent_type_:
+                    words.add(tok.lemma_.lower())
+            for tok in span:
+                for child in tok.children:
+                    if child.dep_ == "appos" and child.pos_ == "NOUN":
+                        words.add(child.lemma_.lower())
+            if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
+                words.add(span.root.head.lemma_.lower())
+            for w in words:
+                titles.setdefault(w, Counter())[ent] += 1
+    return titles
+
+
+def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]) -> list[dict]:
+    """Quote rows of one article, title then body, in reading order."""
+    titles = title_map(docs, entities)
+    rows: list[dict] = []
+    for field, doc in docs.items():
+        if not doc.text:
+            continue
+        state = ArticleQuotes(doc, field, entities, titles)
+        previous: Attribution | None = None
+        previous_par = -10
+        for group in state.quotations():
+            attribution = state.attribute(group)
+            kind = state.quote_type(group, attribution)
+            if attribution.how == "none":
+                floating = (previous is not None and previous.speaker is not None and kind == "direct"
+                            and group[0].paragraph - previous_par <= 2)
+                if floating:
+                    attribution = Attribution(previous.speaker, previous.mention, previous.cue, "floating")
+                elif kind == "partial" or _word_count(state.text, group) < 4:
+                    continue   # scare quotes, titles, nicknames: quoted words with nobody saying them
+            rows.append(_row(article_id, field, state.text, group, attribution, kind))
+            if attribution.how != "floating":
+                previous = attribution
+            previous_par = group[-1].paragraph
+    return rows
+
+
+def _word_count(text: str, group: list[Segment]) -> int:
+    return sum(len(_WORD.findall(text[s.start:s.end])) for s in group)
+
+
+def _row(article_id: str, field: str, text: str, group: list[Segment], attribution: Attribution, kind: str) -> dict:
+    start = group[0].open_at
+    end = group[-1].close_at + 1 if group[-1].close_at is not None else group[-1].end
+    confidence = CONFIDENCE[attribution.how] - (0.1 if any(s.close_at is None for s in group) else 0.0)
+    return {
+        "article_id": article_id,
+        "quote_id": ids.quote_id(article_id, field, start, end),
+        "text": " ".join(text[s.start:s.end] for s in group),
+        "quote_type": kind,
+        "speaker": attribution.speaker.name if attribution.speaker else None,
+        "speaker_mention": attribution.mention,
+        "speaker_entity_id": attribution.speaker.entity_id if attribution.speaker else None,
+        "cue": attribution.cue,
+        "field": field,
+        "start": start,
+        "end": end,
+        "spans": [{"start": s.start, "end": s.end} for s in group],
+        "confidence": round(max(0.0, confidence), 2),
+    }
