@@ -11,7 +11,7 @@ from transforms.schemas import FIELDS, TABLES
 
 # The columns that identify a failing row in the report, per suite.
 ROW_KEYS: dict[str, list[str]] = {
-    "schema": ["table", "column"],
+    "schema": ["table", "column", "expected_type", "actual_type"],
     "articles": ["article_id"],
     "entities": ["article_id", "entity_id"],
     "quotes": ["article_id", "quote_id"],
@@ -121,6 +121,7 @@ def quote_facts(quotes: pl.DataFrame, entities: pl.DataFrame,
         spans_in_field=pl.col("in_field").all(),
         spans_within_quote=((pl.col("start") >= pl.col("quote_start"))
                             & (pl.col("end") <= pl.col("quote_end"))).fill_null(False).all(),
+        # Sorted explicitly: a group_by does not promise to keep the exploded order.
         spans_text=pl.col("segment").sort_by("span_pos").str.join(" ", ignore_nulls=False),
     )
     speaker_entities = entities.select(
@@ -138,7 +139,8 @@ def quote_facts(quotes: pl.DataFrame, entities: pl.DataFrame,
         .join(whole_quote.select("row", quote_in_field="in_field"), on="row", how="left")
         .join(per_quote, on="row", how="left")
         .with_columns(
-            speaker_entity_exists=pl.col("speaker_entity_id").is_null() | speaker_name.is_not_null(),
+            speaker_entity_exists=pl.col("speaker_entity_id").is_null()
+            | speaker_name.is_not_null(),
             speaker_is_entity_name=speaker_name.is_null()
             | (pl.col("speaker") == speaker_name).fill_null(False),
             text_matches_spans=(pl.col("spans_text") == pl.col("text")).fill_null(False),

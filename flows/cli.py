@@ -1,4 +1,4 @@
-"""`newspipe run | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input."""
+"""`newspipe run | serve | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input."""
 import argparse
 import os
 from pathlib import Path
@@ -16,7 +16,7 @@ def _quiet_defaults() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newspipe", description=__doc__.split(":")[0])
+    parser = argparse.ArgumentParser(prog="newspipe", description="Raw news texts to validated Parquet tables of articles, entities and quotes.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the pipeline once on the embedded Prefect server")
     run.add_argument("--raw-dir", default=DEFAULT_RAW_DIR, type=Path, help="folder of raw *.txt articles (default: data/raw)")
@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", default=DEFAULT_BATCH_SIZE, type=int, help="articles per batch (default: %(default)s)")
     run.add_argument("--max-file-mb", default=DEFAULT_MAX_FILE_MB, type=float,
                      help="larger raw files are rejected as too_large (default: %(default)s)")
+    serve = sub.add_parser("serve", help="serve the flow on a cron schedule against the Prefect server in PREFECT_API_URL")
+    serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
+    serve.add_argument("--name", default="newspipe-scheduled", help="deployment name (default: %(default)s)")
+    for option in ("--raw-dir", "--out-dir", "--batch-size", "--max-file-mb"):
+        source = next(a for a in run._actions if option in a.option_strings)
+        serve.add_argument(option, default=source.default, type=source.type, help=source.help)
     clean = sub.add_parser("clean", help="show how one raw file is cleaned")
     clean.add_argument("file", type=Path)
     clean.add_argument("--explain", action="store_true", help="list every line with the decision and its reason")
@@ -35,7 +41,27 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "clean":
         return _clean(args.file, args.explain)
+    if args.command == "serve":
+        return _serve(args)
     return _run(args)
+
+
+def _flow_parameters(args) -> dict:
+    return {"raw_dir": str(args.raw_dir.resolve()), "out_dir": str(args.out_dir.resolve()),
+            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb}
+
+
+def _serve(args) -> int:
+    """Schedules need a real Prefect server; the embedded temporary one dies with the process."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return _fail(EXIT_USAGE, "serve needs a Prefect server: run `prefect server start` and "
+                                 "export PREFECT_API_URL=http://127.0.0.1:4200/api")
+    if not args.raw_dir.is_dir():
+        return _fail(EXIT_USAGE, f"raw dir {args.raw_dir} does not exist; put *.txt articles there or pass --raw-dir")
+    from flows.pipeline import newspipe_run
+
+    newspipe_run.serve(name=args.name, cron=args.cron, parameters=_flow_parameters(args))
+    return EXIT_OK
 
 
 def _run(args) -> int:
@@ -46,8 +72,7 @@ def _run(args) -> int:
     from flows.pipeline import ValidationFailed, newspipe_run
 
     try:
-        newspipe_run(raw_dir=str(args.raw_dir), out_dir=str(args.out_dir),
-                     batch_size=args.batch_size, max_file_mb=args.max_file_mb)
+        newspipe_run(**_flow_parameters(args))
     except ValidationFailed as failed:
         return _fail(EXIT_INVALID, f"validation failed: {failed}")
     except Exception as err:  # one line for the person; Prefect has logged the traceback

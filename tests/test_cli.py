@@ -22,6 +22,14 @@ def test_missing_raw_dir_fails_fast_with_one_line(tmp_path):
         f"newspipe: raw dir {tmp_path / 'nope'} does not exist; put *.txt articles there or pass --raw-dir"]
 
 
+def test_serve_without_a_prefect_server_says_how_to_start_one():
+    env = {k: v for k, v in ENV.items() if k != "PREFECT_API_URL"}
+    result = subprocess.run([*NEWSPIPE, "serve", "--cron", "0 * * * *"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "prefect server start" in result.stderr and "PREFECT_API_URL" in result.stderr
+
+
 def test_clean_explain_gives_every_dropped_line_a_reason():
     result = newspipe("clean", str(EURONEWS_SEED), "--explain")
     assert result.returncode == 0

@@ -111,10 +111,7 @@ def test_report_is_a_data_docs_site_with_a_summary(good_report):
     assert summary["success"] is True
     for name in SUITE_NAMES:
         outcomes = summary["suites"][name]["expectations"]
-        stored = load_suite(name)["expectations"]
-        assert sorted(o["type"] + (o["column"] or "") for o in outcomes) == sorted(
-            e["type"] + e["kwargs"].get("column", ",".join(e["kwargs"].get("column_list", [])))
-            for e in stored)
+        assert len(outcomes) == len(load_suite(name)["expectations"])
         assert all(o["success"] and o["severity"] in ("critical", "warning") for o in outcomes)
     label_check = next(o for o in summary["suites"]["entities"]["expectations"]
                        if o["column"] == "label")
@@ -122,87 +119,101 @@ def test_report_is_a_data_docs_site_with_a_summary(good_report):
     assert summary["suites"]["entities"]["rows"] == 5
 
 
-def test_mention_whose_offsets_do_not_give_its_text_fails(tmp_path):
+def broken_rows() -> dict[str, list[dict]]:
+    """The sound rows with one defect per test below, each in a row or check of its own, so that
+    one GX run serves them all (a run costs about a second of fixed overhead)."""
     rows = good_rows()
-    rows["entities"][1]["mentions"][1]["start"] += 1  # "cme Corp " is not "Acme Corp"
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert not report.success
-    assert failures_about(report.failed_critical, "mention_texts_match", "entity_id=e-acme",
-                          "1 row")
-    assert not failures_about(report.failed_critical, "mention_offsets_in_field")
-
-
-def test_mention_beyond_the_end_of_its_field_fails(tmp_path):
-    rows = good_rows()
+    rows["entities"][1]["mentions"][1]["start"] += 1  # e-acme: the offsets give "cme Corp "
     rows["entities"][2]["mentions"][0] = {"field": "title", "start": len(TITLE_1) - 2,
-                                          "end": len(TITLE_1) + 3, "text": "is"}
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert failures_about(report.failed_critical, "mention_offsets_in_field", "entity_id=e-paris")
-
-
-def test_dangling_speaker_entity_id_fails(tmp_path):
-    rows = good_rows()
+                                          "end": len(TITLE_1) + 3, "text": "is"}  # e-paris
+    rows["entities"][3]["label"] = "TIME"  # e-oslo
     rows["quotes"][0]["speaker_entity_id"] = "e-nobody"
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert not report.success
-    assert failures_about(report.failed_critical, "speaker_entity_exists", "quote_id=q1")
-
-
-def test_speaker_entity_of_another_article_fails(tmp_path):
-    rows = good_rows()
-    rows["quotes"][1]["speaker_entity_id"] = "e-smith"  # exists, but in article a1
+    rows["quotes"][1]["speaker_entity_id"] = "e-smith"  # exists, but in article a1, not a2
     rows["quotes"][1]["speaker"] = "Smith"
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert failures_about(report.failed_critical, "speaker_entity_exists", "quote_id=q2")
-
-
-def test_quote_text_not_given_by_its_segments_fails(tmp_path):
-    rows = good_rows()
     rows["quotes"][1]["text"] = "It is wet,and cold."  # segments joined without the space
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert failures_about(report.failed_critical, "text_matches_spans", "quote_id=q2")
-
-
-def test_duplicate_article_id_fails(tmp_path):
-    rows = good_rows()
-    rows["articles"][1]["article_id"] = "a1"
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert not report.success
-    assert failures_about(report.failed_critical,
-                          "articles: expect_column_values_to_be_unique(article_id)", "2 rows")
+    rows["quotes"][0]["quote_type"] = "aside"
+    rows["articles"].append(article("a1", "copies/003.txt", TITLE_1, BODY_1))
+    rows["articles"][1]["duplicate_of"] = "a-gone"
+    rows["rejects"].append({"source_path": "biz/001.txt", "reason": "corrupt", "detail": None,
+                            "raw_bytes": 10})
+    return rows
 
 
-def test_unknown_label_fails(tmp_path):
-    rows = good_rows()
-    rows["entities"][2]["label"] = "TIME"
-
-    report = validate_tables(frames(rows), tmp_path, RUN_INFO)
-
-    assert not report.success
-    assert failures_about(report.failed_critical,
-                          "entities: expect_column_values_to_be_in_set(label)", "label=TIME")
-
-
-def test_missing_column_fails_the_schema_suite(tmp_path):
-    tables = frames(good_rows())
+@pytest.fixture(scope="module")
+def broken_report(tmp_path_factory):
+    tables = frames(broken_rows())
     tables["quotes"] = tables["quotes"].drop("confidence")
+    tables["articles"] = tables["articles"].with_columns(pl.col("word_count").cast(pl.Int64))
+    return validate_tables(tables, tmp_path_factory.mktemp("broken"), RUN_INFO)
 
-    report = validate_tables(tables, tmp_path, RUN_INFO)
 
-    assert failures_about(report.failed_critical, "schema:", "(present)",
+def test_broken_tables_fail_the_run(broken_report):
+    assert not broken_report.success
+    summary = json.loads(broken_report.summary_path.read_text(encoding="utf-8"))
+    assert summary["success"] is False
+    assert summary["failed_critical"] == broken_report.failed_critical
+
+
+def test_mention_whose_offsets_do_not_give_its_text_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(mention_texts_match)",
+                          "entity_id=e-acme")
+    assert not failures_about(broken_report.failed_critical, "(mention_offsets_in_field)",
+                              "entity_id=e-acme")
+
+
+def test_mention_beyond_the_end_of_its_field_fails(broken_report):
+    assert failures_about(broken_report.failed_critical,
+                          "(mention_offsets_in_field) failed on 1 row", "entity_id=e-paris")
+
+
+def test_dangling_speaker_entity_id_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(speaker_entity_exists)", "quote_id=q1")
+
+
+def test_speaker_entity_of_another_article_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(speaker_entity_exists)", "quote_id=q2")
+
+
+def test_quote_text_not_given_by_its_segments_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(text_matches_spans) failed on 1 row",
+                          "quote_id=q2")
+
+
+def test_duplicate_article_id_fails(broken_report):
+    assert failures_about(broken_report.failed_critical,
+                          "articles: expect_column_values_to_be_unique(article_id)",
+                          "failed on 2 rows", "article_id=a1")
+
+
+def test_unknown_label_fails(broken_report):
+    assert failures_about(broken_report.failed_critical,
+                          "entities: expect_column_values_to_be_in_set(label) failed on 1 row",
+                          "entity_id=e-oslo label=TIME")
+
+
+def test_unknown_quote_type_fails(broken_report):
+    assert failures_about(broken_report.failed_critical,
+                          "quotes: expect_column_values_to_be_in_set(quote_type) failed on 1 row",
+                          "quote_id=q1 quote_type=aside")
+
+
+def test_duplicate_of_an_absent_article_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(duplicate_of_is_other_article)",
+                          "article_id=a2")
+
+
+def test_reject_that_is_also_an_article_or_has_an_unknown_reason_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(not_also_an_article) failed on 1 row",
+                          "source_path=biz/001.txt")
+    assert failures_about(broken_report.failed_critical, "(reason) failed on 1 row",
+                          "reason=corrupt")
+
+
+def test_missing_or_mistyped_column_fails_the_schema_suite(broken_report):
+    assert failures_about(broken_report.failed_critical, "schema:", "(present) failed on 1 row",
                           "table=quotes column=confidence")
+    assert failures_about(broken_report.failed_critical, "schema:", "(type_matches)",
+                          "table=articles column=word_count expected_type=Int32 actual_type=Int64")
 
 
 def test_short_articles_warn_but_do_not_fail(tmp_path):

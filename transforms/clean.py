@@ -1,13 +1,33 @@
 """Page text to title, body and metadata, with the reason for every line it drops.
 
-`clean_text` is a pure line classifier: it reads the (already decoded, NFC, stripped) text,
-describes every line by features that need no site knowledge (length, terminal punctuation,
-stopword density, capitalisation, link/button phrasing, repetition), finds the main article
-block (the best-scoring run of lines after the headline, never crossing a "You might also
-like"-style marker), then decides line by line inside and around that block. Every line gets a
-`LineDecision` whose reason says why, for `newspipe clean FILE --explain`.
+`clean_text(text)` is a pure line classifier for text that is already decoded, NFC, one line per
+paragraph, each line stripped. It needs no knowledge of any site:
 
-Standard library only, no I/O, linear in the size of the text.
+1. Every line is described by features of its own: word count, terminal punctuation, share of
+   function words (small sets for en/fr/es/pt/de/it/nl/id/ru), capitalisation (Title Case
+   headline, ALL CAPS promo), digits, and phrasing of links, buttons, forms and notices
+   ("Share this article", "Sign In", "Subscribe", cookie and copyright notices, "Read more",
+   gallery counters, template residue). Bylines ("By Jane Doe"), datelines ("Published ...",
+   "Associated Press November 19, 2019, 9:02 AM") and photo credits ("Copyright REUTERS/...",
+   "(Manu Fernandez/AP)", "Photo: ...", captions ending in an agency) are metadata.
+   Headings that open a page's tail ("You might also like", "Related", "Comments", "Most read",
+   in the frequent languages) are end markers.
+2. Context: runs of adjacent short lines (menus), lines repeated on the page, dated or numbered
+   runs (tables, tour dates), a short paragraph between headline/author lines (teasers).
+3. The headline: the first line, or the line that repeats it (a page title "Headline - Site"
+   is reduced to the headline when the page repeats it), or a headline-like line repeated at the
+   top when the first line is not one ("Find Us"). It opens the article.
+4. The article block: lines get scores (paragraphs positive, furniture negative, end markers a
+   barrier); the block is the first strong maximum-sum run after the headline (not the
+   biggest: comments can outweigh a short article). An end marker followed by a short link list
+   and then more paragraphs is an inline widget, not the end. A standfirst/byline zone at the
+   top is trimmed, lead paragraphs cut off by a photo line are merged back, a trailing teaser
+   list is cut. A text with no page furniture at all (BBC style) is kept whole.
+5. Inside the block, short lines between paragraphs (quotes, subheadings, list items) are kept;
+   labels, captions before a credit, repeats and a trailing run of short lines are dropped.
+
+Every line gets a `LineDecision` whose reason says why, for `newspipe clean FILE --explain`.
+Standard library only, no I/O, no global state; time linear in the size of the text.
 """
 from __future__ import annotations
 
@@ -65,53 +85,136 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _LETTER = re.compile(r"[^\W\d_]")
 _SENT_END = re.compile(r"""[.!?。！？…]['"”’»)\]]*(?:\s*[^\w\s.,;:!?'"”’»)\]\-–—])*$""")
-_SOFT_END = re.compile(r"""[:;,]['"”’»)\]]*$""")
 _SENT_INNER = re.compile(r"""[.!?。！？][\s'"”’»]+\S""")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|co\.\w\w|html?|php)\S*", re.I)
 
 # Phrasing of links, buttons, forms and notices (matched on short lines only). Each entry:
 # (pattern, label used in the reason). Anchored patterns are tried at the line start only.
 _BOILER_START = [
-    (r"(share|tweet|pin|email|print|e-mail)( this( article| story| post| entry| page)?)?\b", "share button"),
+    (r"share this\b|share (on|via|to|by)\b|(share|tweet|pin|email|e-mail|print|whatsapp)\W*$",
+     "share button"),
     (r"(follow|like) us\b|follow (@|on )|connect with us|find us\b", "follow/contact link"),
-    (r"read (more|next|the full|full)\b|(continue|keep) reading\b|click here\b|see (all|more)\b|view (all|more|comments|gallery)\b|show (more|all)\b|load more\b|more (stories|news|videos|photos)\b", "read-more link"),
-    (r"(advertisement|advertising|advert|sponsored( content| links)?|ad choices|adchoices|promoted( content)?|paid content)\b", "advertisement label"),
-    (r"(related|read more|read also|also read|see also|more|watch|listen|recommended|related articles?|related stories)\s*:", "inline related link"),
+    (r"read (more|next|the full|full)\b|(continue|keep) reading\b|click here\b|see (all|more)\b"
+     r"|view (all|more|comments|gallery)\b|show (more|all)\b|load more\b|more (stories|news|videos|photos)\b",
+     "read-more link"),
+    (r"(advertisement|advertising|advert|ad|ads|sponsored( content| links)?|ad choices|adchoices"
+     r"|promoted( content)?|paid content)\W*$|advertisement\b|(sponsored|promoted) by\b",
+     "advertisement label"),
+    (r"(related|read more|read also|also read|also|see also|more|watch|listen|recommended|related articles?"
+     r"|related stories)\s*:|on [\w.-]+\.(com|org|net|co\.uk|com\.au)\s*:", "inline related link"),
     (r"(image|media|video|photo|picture) (caption|copyright)\b|caption$|gallery$", "caption label"),
     (r"\[\w+ [^\]]*=", "template/markup residue"),
     (r"©|\(c\)\s|copyright\s*©|copyright \d{4}", "copyright notice"),
-    (r"(skip to|jump to|back to top|return to top|scroll to top|toggle navigation|menu\b|search\b|close\b|home\b)", "navigation control"),
-    (r"(comments?|\d+ comments?|leave a (comment|reply)|post a comment|add (a )?comment|write a comment|reply|cancel reply|report( abuse)?|flag)\b", "comment control"),
+    (r"(skip to|jump to)\b.{0,30}$|(back to top|return to top|scroll to top|toggle navigation|menu|search"
+     r"|close|home|next|previous|prev)\W*$", "navigation control"),
+    (r"(\d+ )?comments?\W*$|leave a (comment|reply)|post a comment|add (a )?comment|write a comment"
+     r"|(reply|cancel reply|report|flag)\W*$|report (abuse|this comment)", "comment control"),
     (r"(tags?|topics?|filed under|categories|category|related topics)\s*:", "tag list"),
-    (r"(image|photo|video|picture|gallery)s?\s*\d+\s*(of|/)\s*\d+|\d+\s*/\s*\d+$|\d+ of \d+\b", "gallery counter"),
-    (r"(download|get) (the|our) app\b|(watch|listen) (now|live)\b|play now\b|(buy|shop|order) now\b", "call to action"),
+    (r"(image|photo|video|picture|gallery)s?\s*\d+\s*(of|/)\s*/?\s*\d+|\d+\s*/\s*\d+$|\d+ of \d+\b",
+     "gallery counter"),
+    (r"(download|get) (the|our) app\b|(watch|listen) (now|live)\b|play now\b|(buy|shop|order) now\b",
+     "call to action"),
     (r"got a (news )?tip\b|contact us\b|about us\b|send us\b|want to (join|read)", "site prompt"),
     (r"(javascript|please enable javascript|your browser)", "browser notice"),
-
     (r"\W*$", "template/markup residue"),
     (r"read later\b|save (for later|article|story)\b|bookmark\b", "save button"),
-    (r"[^.!?]{1,40}\s(says|said|wrote|writes)\s*:$", "comment author line"),
     (r"(rating|votes?|likes?|points?)\s*:?\s*\d+", "comment rating"),
 ]
-_BOILER_ANYWHERE = [
-    (r"share (on|via|by|to) |copy (the )?link|copy to clipboard|link copied|url copied", "share button"),
-    (r"\b(sign in|sign up|log ?in|log ?out|sign out|register|create (an )?account|my account)\b", "account link"),
-    (r"\bsubscri(be|ption|ber)s?\b|\bnewsletters?\b|\bunsubscribe\b", "subscription prompt"),
-    (r"\bcookies?\b|\bprivacy (policy|notice|settings)\b|\bterms (of|and) (use|service)\b|\bgdpr\b", "cookie/legal notice"),
-    (r"\ball rights reserved\b|©\s*\d{4}", "copyright notice"),
-    (r"want more news\?", "site prompt"),
-    (r"requires javascript|enable javascript|unsupported on your (device|browser)|your browser (does not|doesn't)", "browser notice"),
-    (r"\{\*|\*\}|\{\{|\}\}|%[0-9a-f]{2}%", "template/markup residue"),
+# Phrases that mark a line as a link, button or notice wherever they stand (matched on the
+# line's words, so "design in" is not "sign in"), as (phrase, label).
+_BOILER_PHRASES = [
+    ("share on", "share button"), ("share via", "share button"), ("share by", "share button"),
+    ("share to", "share button"), ("copy link", "share button"), ("copy the link", "share button"),
+    ("link copied", "share button"), ("url copied", "share button"),
+    ("sign in", "account link"), ("sign up", "account link"), ("log in", "account link"),
+    ("log out", "account link"), ("sign out", "account link"), ("create an account", "account link"),
+    ("create account", "account link"), ("my account", "account link"),
+    ("privacy policy", "cookie/legal notice"), ("privacy notice", "cookie/legal notice"),
+    ("privacy settings", "cookie/legal notice"), ("terms of use", "cookie/legal notice"),
+    ("terms of service", "cookie/legal notice"), ("terms and conditions", "cookie/legal notice"),
+    ("all rights reserved", "copyright notice"), ("want more news", "site prompt"),
+    ("requires javascript", "browser notice"), ("enable javascript", "browser notice"),
+    ("unsupported on your device", "browser notice"), ("unsupported on your browser", "browser notice"),
+    ("your browser does not", "browser notice"), ("your browser doesn t", "browser notice"),
+    ("signing up", "subscription prompt"), ("opt in", "subscription prompt"),
 ]
-_BOILER = ([(re.compile(p, re.I), lab) for p, lab in _BOILER_START]
-           + [(re.compile(p, re.I), lab) for p, lab in _BOILER_ANYWHERE])
-_BOILER_START_RX = re.compile("|".join(f"(?:{p})" for p, _ in _BOILER_START), re.I)
-_BOILER_ANY_RX = re.compile("|".join(f"(?:{p})" for p, _ in _BOILER_ANYWHERE), re.I)
-# Words one of which must occur for a floating pattern to match (a cheap gate before the regex).
-_BOILER_TRIGGERS = frozenset("""share copy link url sign log login logout register account subscribe
-subscription subscriptions subscriber subscribers newsletter newsletters unsubscribe cookie cookies
-privacy terms gdpr rights want javascript unsupported browser""".split())
+_BOILER_WORDS = {
+    **dict.fromkeys("subscribe subscribes subscription subscriptions subscriber subscribers unsubscribe "
+                    "newsletter newsletters".split(), "subscription prompt"),
+    **dict.fromkeys("cookie cookies gdpr".split(), "cookie/legal notice"),
+    **dict.fromkeys("register login logout signin signup".split(), "account link"),
+    **dict.fromkeys("inbox subscribed".split(), "subscription prompt"),
+    # a few of the same in the other frequent languages
+    **dict.fromkeys("подписаться подписка подписку рассылку assine assinar inscreva suscríbete suscribirse "
+                    "suscripción abonnieren abonnez abonner iscriviti berlangganan langganan".split(),
+                    "subscription prompt"),
+    **dict.fromkeys("войти зарегистрироваться entrar acessar connexion anmelden accedi masuk daftar".split(),
+                    "account link"),
+    **dict.fromkeys("ответить пожаловаться responder répondre antworten rispondi balas".split(),
+                    "comment control"),
+    **dict.fromkeys("поделиться compartilhe compartilhar compartir partager teilen condividi bagikan".split(),
+                    "share button"),
+}
+_BOILER_WORD_SET = frozenset(_BOILER_WORDS)
+# Words of sign-up and consent prompts; in a sentence that also speaks to the reader (you, our)
+# they mark a newsletter or cookie box even when the sentence is long.
+_PROMO_WORDS = frozenset("newsletter newsletters inbox unsubscribe subscribed cookies cookie".split())
+_READER_WORDS = frozenset("you your yours our us".split())
+_BOILER_FIRSTWORDS = frozenset(p.split()[0] for p, _ in _BOILER_PHRASES)
+_BOILER_RAW = [("copy to clipboard", "share button"), ("{*", "template/markup residue"),
+               ("*}", "template/markup residue"), ("{{", "template/markup residue"),
+               ("}}", "template/markup residue")]
+_COPY_YEAR = re.compile(r"©\s*\d{4}")
+_PCT_ESC = re.compile(r"%[0-9a-fA-F]{2}%")
+_COMMENT_AUTHOR = re.compile(r"[^.!?]{1,40}\s(says|said|wrote|writes)\s*:$", re.I)
 
+
+def _boiler_anywhere(text: str, low: str, toks: list[str], tokset: set) -> tuple[str, str] | None:
+    """(label, phrase) when the line holds link/button/notice phrasing anywhere."""
+    hit = _BOILER_WORD_SET.intersection(tokset)
+    if hit:
+        w = next(t for t in toks if t in hit)
+        return _BOILER_WORDS[w], w
+    if not _BOILER_FIRSTWORDS.isdisjoint(tokset):
+        joined = " " + " ".join(toks) + " "
+        for phrase, lab in _BOILER_PHRASES:
+            if " " + phrase + " " in joined:
+                return lab, phrase
+    for phrase, lab in _BOILER_RAW:
+        if phrase in low:
+            return lab, phrase
+    if "©" in text and _COPY_YEAR.search(text):
+        return "copyright notice", "©"
+    if "%" in text and _PCT_ESC.search(text):
+        return "template/markup residue", "%xx%"
+    if toks and toks[-1] in ("says", "said", "wrote", "writes") and text.endswith(":") \
+            and _COMMENT_AUTHOR.match(text):
+        return "comment author line", toks[-1] + ":"
+    return None
+
+
+# First words with which an anchored pattern can start (a cheap gate before the regex).
+_BOILER_FIRST = frozenset("""on share tweet pin email print e follow like connect find read continue keep
+click see view show load more advertisement advertising advert sponsored ad ad choices adchoices promoted
+paid related also watch listen recommended image images media video videos photo photos picture
+pictures caption gallery copyright c skip jump back return scroll toggle menu search close home
+comments comment leave post add write reply cancel report flag tags tag topics topic filed categories
+category download get play buy shop order got contact about send want javascript please your save
+bookmark rating ratings vote votes like likes point points slide""".split())
+_END_FIRST = frozenset("""next you we recommended related more most top popular trending latest recent other
+editor editors also further suggested what read see comments comment discussion join leave responses
+response share like around from elsewhere promoted sponsored don dont must in up watch next leia veja
+notícias artigos baca artikel berita lihat lire à sur lesen mehr das leer lee noticias también
+читайте похожие по on материалы комментарии все теги comentários comentarios commentaires
+kommentare commenti komentar etiquetas about author""".split())
+_OPENERS = "\"'“‘«(¿¡[-–—"
+_CREDIT_WORDS = frozenset(
+    "image images photo photos picture pictures pic photograph credit credits source foto".split())
+_GALLERY_FIRST = frozenset("image photo picture slide".split())
+_CREDIT_FIRST = frozenset("""reporting writing editing additional compiled copyright c photo photograph
+photos photographs image images picture credit foto source illustration file caption""".split())
+_BOILER_START_RX = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_BOILER_START)), re.I)
+_BOILER_LABEL = {f"s{i}": lab for i, (_, lab) in enumerate(_BOILER_START)}
 # Headings that open the trailing part of a page (related links, comments, most read...).
 _END_MARKER_PHRASES = (
     r"you (might|may) (also )?(like|enjoy|be interested in)",
@@ -119,29 +222,37 @@ _END_MARKER_PHRASES = (
     r"related( articles?| stories| posts| news| coverage| content| links| videos| reading| topics)?",
     r"more (from|in|on|about|stories|news|articles|coverage|to explore|like this|top stories)\b.*",
     r"more( [\w'’&.-]+){1,3}",
-    r"(most|top) (popular|read|viewed|shared|watched|emailed|commented|stories|news|rated comments|comments)\b.*",
+    r"(most|top) (popular|read|viewed|shared|watched|emailed|commented|stories|news|rated comments"
+    r"|comments)\b.*",
     r"popular( (now|posts|stories|articles|on .*|in .*))?", r"trending( now| stories| topics)?",
-    r"(latest|recent|other|top|editor'?s'?) (news|stories|articles|posts|headlines|picks)", r"recent", r"latest",
-    r"more", r"on our radar", r"trending on .*", r"what'?s hot", r"top picks",
+    r"(latest|recent|other|top|editor'?s'?) (news|stories|articles|posts|headlines|picks)",
+    r"recent", r"latest",
+    r"more", r"on our radar", r"about the author", r"about (us|me)", r"author", r"tags", r"share",
+    r"trending on .*", r"what'?s hot", r"top picks",
     r"(also|further|suggested|what to|recommended) read(ing)?( next)?", r"read (next|also)", r"see also",
     r"also on .*",
     r"comments?", r"discussion", r"join the (conversation|discussion)", r"leave a (reply|comment)",
     r"\d+ (comments?|responses?|replies)( to .*)?", r"responses?( to .*)?",
     r"share your thoughts", r"like this:?",
-    r"around the web", r"from (around )?the web", r"elsewhere on .*", r"promoted stories", r"sponsored stories",
-    r"don'?t miss", r"must read", r"in case you missed it", r"up next", r"watch next", r"next (article|story|post)",
+    r"around the web", r"from (around )?the web", r"elsewhere on .*", r"promoted stories",
+    r"sponsored stories",
+    r"don'?t miss", r"must read", r"in case you missed it", r"up next", r"next up( in [\w ]{1,20})?",
+    r"watch next", r"next (article|story|post)",
     r"leia (também|mais)", r"veja (também|mais)", r"notícias relacionadas", r"artigos relacionados",
     r"baca juga", r"artikel terkait", r"berita terkait", r"lihat juga",
     r"lire aussi", r"à lire aussi", r"sur le même sujet", r"lesen sie auch", r"mehr zum thema",
     r"das könnte sie auch interessieren",
     r"leer más", r"lee también", r"noticias relacionadas", r"también te puede interesar",
-    r"читайте также", r"похожие (статьи|новости|материалы)", r"по теме",
+    r"читайте также", r"похожие (статьи|новости|материалы)", r"по теме", r"материалы по теме",
+    r"комментарии", r"все комментарии", r"теги", r"comentários", r"comentarios", r"commentaires",
+    r"kommentare", r"commenti", r"komentar", r"etiquetas", r"tags?:?",
     r"관련\s*기사", r"많이 본.*", r"인기\s*기사", r"関連記事", r"人気記事.*", r"おすすめ記事", r"相关(文章|新闻|阅读)",
     r"推荐阅读", r"热门文章",
 )
 _END_MARKER = re.compile(r"^[\W_]*(" + "|".join(_END_MARKER_PHRASES) + r")[\W_]*$", re.I)
 
-_BYLINE = re.compile(r"^(by|from|por|par|von|di|oleh|от|автор:?|written by|words by|reporting by)\s+(.{2,80})$", re.I)
+_BYLINE = re.compile(
+    r"^(by|from|por|par|von|di|oleh|от|автор:?|written by|words by|reporting by)\s+(.{2,80})$", re.I)
 _MONTH = (r"(jan(uary|\.)?|feb(ruary|\.)?|mar(ch|\.)?|apr(il|\.)?|may|june?|july?|aug(ust|\.)?|"
           r"sep(t|tember|\.)?\.?|oct(ober|\.)?|nov(ember|\.)?|dec(ember|\.)?)")
 _DATE = re.compile(
@@ -149,6 +260,12 @@ _DATE = re.compile(
     rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}:\d{{2}}\b|"
     r"\b\d+\s+(min(ute)?s?|hours?|hrs?|days?|weeks?)\s+ago\b|\b(yesterday|today)\b|"
     r"\d{4}年|\d{4}년|\b(published|updated|posted|last modified)\b", re.I)
+_MONTH_NAMES = frozenset("""jan feb mar apr may jun jul aug sep sept oct nov dec january february march
+april june july august september october november december""".split())
+_DATE_KEYWORDS = frozenset("published updated posted modified".split())
+# (digit-led patterns: the regex engine then skips quickly to the digits)
+_NUMDATE = re.compile(r"[0-9](?:[0-9]{0,3}[./-][0-9]{1,2}[./-][0-9]{2,4}\b|[0-9]?:[0-9]{2}"
+                      r"|[0-9]{3}\s*[年년]|[0-9]?\s*[月월일日])")
 _DATE_TOKENS = frozenset("""
 jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
 september october november december monday tuesday wednesday thursday friday saturday sunday mon tue
@@ -156,53 +273,70 @@ tues wed thu thur thurs fri sat sun am pm a m p utc gmt est edt pst pdt cst cdt 
 ist hst akst at on of the published updated posted last modified min mins minute minutes hour hours
 hr hrs day days week weeks ago read reading time today yesterday th st nd rd de le um
 """.split())
-_DATE_WORDS = re.compile(
-    rf"^(\W|\d|{_MONTH}|(mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|"
-    r"am|pm|a\.m\.|p\.m\.|[ap]m|utc|gmt|est|edt|pst|pdt|cst|cdt|bst|cet|et|pt|ct|ist|at|on|"
-    r"published|updated|posted|last|modified|min|mins|minutes?|hours?|days?|ago|read|reading|time|"
-    r"today|yesterday|th|st|nd|rd|de|le|am|um|\s)+$", re.I)
 _CREDIT_START = re.compile(
-    r"(copyright|©|\(c\)|photo(graph)?s?( credit)?|image( credit)?s?|picture|credit|foto|source|"
-    r"illustration|file photo|caption)\s*[:©/|-]?\s*\S")
+    r"\((reporting|writing|editing|additional reporting|compiled) by\b"
+    r"|(copyright|©|\(c\)|photo(graph)?s?( credit)?|image( credit)?s?|picture|credit|foto|source|"
+    r"illustration|file photo)(?!\s*caption)(?!\s*\d)\s*[:©/|-]?\s*\S")
 _AGENCY_WORDS = ("ap afp reuters getty epa ansa dpa pa xinhua shutterstock istock istockphoto pool "
                  "press photo images")
 _AGENCY = frozenset(_AGENCY_WORDS.split())
 _CREDIT_END = re.compile(
-    r"/\s*(ap|afp|reuters|getty( images)?|epa|ansa|dpa|pa|xinhua|associated press|shutterstock|"
-    r"istock|file|pool)\)?$|"
-    r"\b(getty images|shutterstock|istockphoto|associated press|ap photo|afp photo|reuters)\s*\)?$")
-_EXPAND = re.compile(r"(?:\w \bless|\.\.\. ?more)$")
+    r"(?:/\s*(?:ap|afp|reuters|getty(?: images)?|epa|ansa|dpa|pa|xinhua|associated press|shutterstock|"
+    r"istock|file|pool)|getty images|shutterstock|istockphoto|associated press|ap photo|afp photo|reuters)"
+    r"\s*\)?$")
+_EXPAND = re.compile(r"(?:\S\s+less|\.\.\.\s?more)$")
 _TRUNCATED = re.compile(r"\w\.\.$")
 _GALLERY = re.compile(r"(image|photo|picture|slide)?\s*\d+\s+(of|/)\s+\d+\s+\S", re.I)
+_CAPTION_CREDIT = re.compile(
+    r"(?:/\s*(?:ap|afp|reuters|getty images|getty|epa|ansa|dpa|xinhua|associated press|"
+    r"shutterstock|istock|pool|file)(?: file| photo| images)?\)?\.?"
+    r"|\([^(),]{0,50}/[^(),]{0,50}\)"
+    r"|[.!?]\s+(?:reuters|afp|ap|getty images|associated press|ap photo|epa|file photo))$", re.I)
 _INLINE_CREDIT = re.compile(
     r"[(\[]?\b(?:image|photo|picture|pic|photograph|credit|source|foto)s?\s*(?:credit)?\s*:\s*"
     r"([^()\[\]:]{2,60}?)\s*[)\]]?\s*$", re.I)
+# A line can only be a byline, dateline or credit if it starts with one of these words, holds a
+# digit, a slash, a parenthesis or one of the agency/date words (a cheap gate).
+_META_FIRST = frozenset("""by from por par von di oleh от автор written words reporting writing editing
+additional compiled copyright c photo photograph photos photographs image images picture credit foto
+source illustration file caption""".split())
+_META_WORDS = frozenset("""ap afp reuters getty epa ansa dpa pa xinhua shutterstock istock istockphoto
+pool press published updated posted modified""".split())
+_BY_IN_LINE = re.compile(r"\b[Bb]y\s+([A-Z][^|•·]{2,60})")
 _BYLINE_WORDS = frozenset("by from por par von di oleh от автор written words reporting".split())
 _DIGIT = re.compile(r"\d")
-_DATE_TRIGGERS = frozenset("published updated posted modified today yesterday".split())
 _TITLE_SEP = re.compile(r"\s+(?:[-|–—:·»•]|::)\s+")
 _QUOTE_NORM = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'", "´": "'"})
 
-# Feature classes of a line.
+# Feature classes of a line, from page furniture to running text.
 JUNK, META, MENU, SHORT, HEAD, WEAK, PROSE = range(7)
-_BARRIER = -12.0
-_GAP = 12.0
+
+# Line scores for finding the article block (a maximum-sum run of lines). A paragraph scores
+# 1 + words/20 (at most 5); the rest is below.
+_BARRIER = -12.0        # "You might also like", "Comments": the article does not go on past it
+_INLINE_MARKER = -3.0   # a "Related" heading whose short link list is followed by more article
+_LONE_JUNK_SCORE = -1.2  # one button/label line between paragraphs ("Advertisement")
+# (a run of such lines scores -2 each, a menu run of short lines -1 each)
+_HEAD_SCORE = -0.1      # a lone heading-like line
+_MENU_SCORE = -0.3      # a lone 1-3 word line
+_REP_PENALTY = 0.3      # ... less when the same line recurs on the page
+_NUMERIC_SCORE = 0.1    # a table row or a dated list line
+_ISOLATED_SCORE = 0.2   # a short paragraph between headline/author lines: a teaser, maybe
+# Block selection.
+_GAP = 12.0             # a stretch this far below the running peak ends the article block
 _MIN_BLOCK = 2.5        # smallest score of a block that can be the article
 _FIRST_FRACTION = 0.3   # the first block after the headline wins if it has this share of the best
-_HEAD_SCORE = -0.1
-_ISOLATED_SCORE = 0.2
-_TEASER_UNITS = 5      # this many "short lines + one paragraph" units end the block: teasers
-_TEASER_WORDS = 60
-_INLINE_MARKER = -3.0   # a "Related" heading whose link list is followed by more article text
-_WIDGET_LINES = 16      # longest link list after such a heading
-_CLOSED_BLOCK = 8.0     # a block this strong that ends at a "Comments"/"Related" heading is the article
+_CLOSED_BLOCK = 8.0     # ... or this score and ends at a "Comments"/"Related" heading
+_MERGE_GAP = 6.0        # lead paragraphs this little above the block (a photo, a link) join it
 _HEADER_LINES = 14      # how far into the block a standfirst/byline zone may reach
 _HEADER_SHARE = 0.25    # ... holding at most this share of the block's score
-_MENU_SCORE = -0.3
-_REP_PENALTY = 0.3
+_WIDGET_LINES = 16      # longest link list after an inline "Related" heading
+_TEASER_UNITS = 5       # this many "short lines + one paragraph" units end the block: teasers
+_TEASER_WORDS = 60      # ... of paragraphs this short
+_FULL_TOP = 60          # lines always examined in full (the page top, where a headline may sit)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     no: int
     text: str
@@ -219,6 +353,7 @@ class _Line:
     rep: int = 1                 # how often the exact line occurs in the page
     run: int = 1                 # size of the run of adjacent short lines (no blank between)
     numeric: bool = False        # a table row: many tokens are numbers
+    sent: bool = False           # ends like a sentence (. ! ? …)
 
 
 def _norm(s: str) -> str:
@@ -226,7 +361,8 @@ def _norm(s: str) -> str:
 
 
 def _features(text: str) -> tuple:
-    """Context-free description of one line: (kind, reason, words, stopword share, meta, end)."""
+    """Context-free description of one line:
+    (kind, reason, words, stopword share, meta kind, end-of-article heading, ends like a sentence)."""
     n = len(text)
     low = text.lower() if n < 20000 else text[:20000].lower()
     toks = _WORD.findall(low)
@@ -237,71 +373,99 @@ def _features(text: str) -> tuple:
         cjk = len(_CJK.findall(head))
         if cjk > 0.3 * len(head):
             nw = max(nw, int(n / 2.5))      # scripts written without spaces: ~2.5 chars a word
+    tokset = set(toks) if nw < 80 else set(toks[:80])
     sample = toks[:400]
-    stop = len([t for t in sample if t in _STOP]) / len(sample) if sample else 0.0
+    stop = sum(map(_STOP.__contains__, sample)) / len(sample) if sample else 0.0
     sent_end = bool(_SENT_END.search(text[-8:]))
-    if n < 160 and _END_MARKER.match(text):
-        return JUNK, f"end-of-article heading '{text[:40]}'", nw, stop, None, True
-    if _GALLERY.match(text):
-        return JUNK, "gallery caption ('N of M')", nw, stop, None, False
-    if _EXPAND.search(text[-8:]):
-        return JUNK, "gallery caption (ends with a 'more'/'less' toggle)", nw, stop, None, False
-    if n < 700 and ("(" in text[-90:] or ":" in text[-90:]) and _INLINE_CREDIT.search(text[-90:]):
-        return META, "caption: photo caption ending in a credit", nw, stop, "caption", False
-    if not _LETTER.search(text[:400]):
-        return JUNK, "no letters", nw, stop, None, False
+    first = toks[0] if toks else ""
+    if n < 160 and nw <= 12 and not (text.endswith(".") and not text.endswith("..")) \
+            and (first in _END_FIRST or first.isdigit() or not first.isascii()) and _END_MARKER.match(text):
+        return JUNK, f"end-of-article heading '{text[:40]}'", nw, stop, None, True, sent_end
+    if (first.isdigit() or first in _GALLERY_FIRST) and _GALLERY.match(text):
+        return JUNK, "gallery caption ('N of M')", nw, stop, None, False, sent_end
+    if text.endswith(("less", "more")) and _EXPAND.search(text[-8:]):
+        return JUNK, "gallery caption (ends with a 'more'/'less' toggle)", nw, stop, None, False, sent_end
+    if n < 700 and ":" in text[-90:] and not _CREDIT_WORDS.isdisjoint(toks[-16:]):
+        m = _INLINE_CREDIT.search(text[-90:])
+        if m and (n > 90 or m.start() > 0):
+            return META, "caption: photo caption ending in a credit", nw, stop, "caption", False, sent_end
+    if 6 <= nw <= 80 and ("/" in text[-60:] or not _AGENCY.isdisjoint(toks[-4:])) \
+            and _CAPTION_CREDIT.search(text[-70:]):
+        return (META, "caption: photo caption ending in a photographer/agency credit", nw, stop, "caption",
+                False, sent_end)
+    if (not toks or first.isdigit() or first[0] == "_") and not _LETTER.search(text[:400]):
+        return JUNK, "no letters", nw, stop, None, False, sent_end
     if n < 220:
-        meta = _meta_kind(text, low, toks, nw, sent_end)
-        if meta:
-            return META, meta, nw, stop, meta.split(":")[0], False
-        m = _BOILER_START_RX.match(text)
-        if m is None and (not _BOILER_TRIGGERS.isdisjoint(toks) or "{" in text or "©" in text or "%" in text):
-            m = _BOILER_ANY_RX.search(text)
-        if m and (nw <= 12 or not sent_end or m.start() == 0):
-            label = next((lab for rx, lab in _BOILER if rx.match(text) or rx.search(text)), "boilerplate")
-            return JUNK, f"{label} ('{m.group(0).strip()[:30]}')", nw, stop, None, False
+        if (first in _META_FIRST or text[0] in "©(" or text[-1] == ")" or "/" in text
+                or _DIGIT.search(text) or not _META_WORDS.isdisjoint(tokset)):
+            meta = _meta_kind(text, low, toks, tokset, nw, sent_end)
+            if meta:
+                return META, meta, nw, stop, meta.split(":")[0], False, sent_end
+        if first in _BOILER_FIRST or not text[0].isalnum() or first.isdigit():
+            m = _BOILER_START_RX.match(text)
+            if m and (nw <= 8 or not sent_end):
+                label = _BOILER_LABEL.get(m.lastgroup, "boilerplate")
+                return JUNK, f"{label} ('{m.group(0).strip()[:30]}')", nw, stop, None, False, sent_end
+        if nw <= 12 or not sent_end:
+            hit = _boiler_anywhere(text, low, toks, tokset)
+            if hit:
+                return JUNK, f"{hit[0]} ('{hit[1]}')", nw, stop, None, False, sent_end
+        elif not _PROMO_WORDS.isdisjoint(tokset) and not _READER_WORDS.isdisjoint(tokset):
+            w = next(t for t in toks if t in _PROMO_WORDS)
+            return JUNK, f"sign-up prompt addressed to the reader ('{w}')", nw, stop, None, False, sent_end
         if nw <= 25 and ("." in text or "/" in text) and _URL.fullmatch(text):
-            return JUNK, "bare URL", nw, stop, None, False
+            return JUNK, "bare URL", nw, stop, None, False, sent_end
+        if not sent_end and (text.count(" | ") + text.count(" / ") + text.count(" · ")
+                             + text.count(" • ")) >= 3:
+            return JUNK, "menu line: items separated by | or /", nw, stop, None, False, sent_end
     if nw >= 7 and text.isupper() and not cjk:
-        return JUNK, f"all-capitals line of {nw} words (a link or promo)", nw, stop, None, False
-    if nw <= 24 and _TRUNCATED.search(text[-4:]):
-        return HEAD, f"truncated headline ({nw} words, ends with '..')", nw, stop, None, False
+        return JUNK, f"all-capitals line of {nw} words (a link or promo)", nw, stop, None, False, sent_end
+    if nw <= 24 and text.endswith("..") and _TRUNCATED.search(text[-4:]):
+        return HEAD, f"truncated headline ({nw} words, ends with '..')", nw, stop, None, False, sent_end
     if 4 <= nw <= 24 and not cjk and _title_case(text):
-        return HEAD, f"headline-like: {nw} words in Title Case", nw, stop, None, False
+        return HEAD, f"headline-like: {nw} words in Title Case", nw, stop, None, False, sent_end
     if nw >= 15 and (stop >= 0.12 or cjk or sent_end or len(_SENT_INNER.findall(text[:2000])) >= 2):
         if nw < 25 and not sent_end and not cjk and not _SENT_INNER.search(text):
-            return WEAK, f"text without end punctuation: {nw} words, {stop:.0%} stopwords", nw, stop, None, False
-        return PROSE, f"prose: {nw} words, {stop:.0%} stopwords", nw, stop, None, False
+            return (WEAK, f"text without end punctuation: {nw} words, {stop:.0%} stopwords", nw, stop, None,
+                    False, sent_end)
+        return PROSE, f"prose: {nw} words, {stop:.0%} stopwords", nw, stop, None, False, sent_end
     if nw >= 8 and sent_end and (stop >= 0.1 or cjk):
-        return PROSE, f"sentence: {nw} words, ends with punctuation", nw, stop, None, False
-    if sent_end and nw >= 3 and (stop > 0 or nw >= 5 or text[0] in "\"“'‘«—–-"):
-        return WEAK, f"short sentence: {nw} words, ends with punctuation", nw, stop, None, False
+        return PROSE, f"sentence: {nw} words, ends with punctuation", nw, stop, None, False, sent_end
+    if sent_end and (nw >= 3 or nw == 2 and stop > 0) \
+            and (stop > 0 or nw >= 5 or text[0] in "\"“'‘«—–-"):
+        return WEAK, f"short sentence: {nw} words, ends with punctuation", nw, stop, None, False, sent_end
     if nw >= 8 and stop >= 0.2:
-        return WEAK, f"text without end punctuation: {nw} words, {stop:.0%} stopwords", nw, stop, None, False
+        return (WEAK, f"text without end punctuation: {nw} words, {stop:.0%} stopwords", nw, stop, None,
+                False, sent_end)
     if nw <= 3:
-        return MENU, f"{nw} word{'s' if nw != 1 else ''}, no sentence punctuation", nw, stop, None, False
-    return HEAD, f"heading-like: {nw} words, no sentence punctuation", nw, stop, None, False
+        return (MENU, f"{nw} word{'s' if nw != 1 else ''}, no sentence punctuation", nw, stop, None, False,
+                sent_end)
+    return HEAD, f"heading-like: {nw} words, no sentence punctuation", nw, stop, None, False, sent_end
 
 
 def _title_case(text: str) -> bool:
     """Most words of four letters or more start with a capital (a headline, not a sentence)."""
     words = text.split()
-    long = [w for w in words if len(w) >= 4 and w[0].isalpha()]
-    if len(long) < 4 or sum(1 for w in words if w[0].isdigit()) > 1:
+    if any(w[0].isdigit() for w in words):
+        return False                # dates, scores, numbered lists
+    initials = [c for c in (w.lstrip(_OPENERS)[:1] for w in words if len(w) >= 4) if c.isalpha()]
+    if len(initials) < 4:
         return False
-    caps = sum(1 for w in long if w[0].isupper())
-    return caps >= 0.85 * len(long) and not text.isupper()
+    upper = sum(map(str.isupper, initials))
+    return upper >= 0.85 * len(initials) and not text.isupper()
 
 
-def _meta_kind(text: str, low: str, toks: list[str], nw: int, sent_end: bool) -> str | None:
+def _meta_kind(text: str, low: str, toks: list[str], tokset: set, nw: int, sent_end: bool) -> str | None:
     if nw > 22:
         return None
-    if nw <= 16 and (_CREDIT_START.match(low) or (text[0] == "(" and text[-1] == ")" and len(text) < 64)
-                     or (("/" in text or ")" in text[-2:] or not _AGENCY.isdisjoint(toks))
-                         and _CREDIT_END.search(low[-48:]))):
-        if nw <= 12 or low.startswith(("copyright", "photo", "image", "credit", "(")):
+    if (nw <= 16 or text[0] == "(") and (
+            (toks and toks[0] in _CREDIT_FIRST or text[0] in "©(") and _CREDIT_START.match(low)
+            or (text[0] == "(" and text[-1] == ")" and len(text) < 64)
+            or (("/" in text or ")" in text[-2:] or not _AGENCY.isdisjoint(tokset))
+                and _CREDIT_END.search(low[-48:]))):
+        if nw <= 12 or low.startswith(("copyright", "photo", "image", "credit", "(")) and nw <= 40:
             return "credit: photo credit or copyright line"
-    dated = bool((_DIGIT.search(text) or not _DATE_TRIGGERS.isdisjoint(toks)) and _DATE.search(text))
+    dated = _is_dated(text, tokset)
     if toks and toks[0] in _BYLINE_WORDS:
         m = _BYLINE.match(text)
         if m and (nw <= 10 and not sent_end or dated):
@@ -310,16 +474,104 @@ def _meta_kind(text: str, low: str, toks: list[str], nw: int, sent_end: bool) ->
             if who and len(who) <= 8 and caps >= max(1, len(who) // 2):
                 return "byline: 'By ...' line"
     if dated and text[0] not in "—–-":
-        rest = [t for t in _WORD.findall(_DATE.sub(" ", low)) if not t.isdigit() and t not in _DATE_TOKENS]
-        if len(rest) <= 4 and nw <= 16:
+        rest = [t for t in toks if not t.isdigit() and t not in _DATE_TOKENS and not _DIGIT.match(t)]
+        if (len(rest) <= 3 or len(rest) == 4 and not sent_end) and nw <= 16:
             return "dateline: date/time line"
     return None
 
 
+def _is_dated(text: str, tokset: set) -> bool:
+    """The line holds a date or time (month name and number, 19/11/2019, 9:02, '3 hours ago')."""
+    if not tokset.isdisjoint(_DATE_KEYWORDS):
+        return True
+    if not _DIGIT.search(text):
+        return False
+    return (not tokset.isdisjoint(_MONTH_NAMES) or "ago" in tokset or "today" in tokset
+            or "yesterday" in tokset or _NUMDATE.search(text) is not None)
+
+
+def _credit_text(ln: _Line) -> str:
+    """The credit of a credit line, or the credit at the end of a photo caption."""
+    text = ln.text
+    if ln.meta != "caption":
+        return text
+    tail = text[-90:]
+    m = _INLINE_CREDIT.search(tail)
+    if m:
+        return m.group(1).strip()
+    m = _CAPTION_CREDIT.search(text[-70:])
+    if m:
+        found = m.group(0).strip(" .")
+        if found.startswith("("):
+            return found.strip("()")
+        if found[0] in ".!?":
+            return found[1:].strip()
+        cut = text.rfind(". ", 0, len(text) - len(m.group(0)))
+        return text[cut + 2:].strip() if cut >= 0 else found
+    return text
+
+
 def _byline_name(s: str) -> str:
-    """'Jane Doe | May 3, 2019' -> 'Jane Doe'."""
-    s = re.split(r"\s+(?:[|•·,–—-]|on|at|and)\s+|\s+\d", s, maxsplit=1)[0]
-    return s.strip(" ,|-")
+    """'Jane Doe | May 3, 2019' -> 'Jane Doe'; 'Jo Roe jo@x.com (509)' -> 'Jo Roe'."""
+    out = []
+    for tok in s.split():
+        bare = tok.strip(",;")
+        low = bare.lower()
+        if (not bare or "@" in bare or any(c.isdigit() for c in bare) or bare[0] in "(|•·–—-[/"
+                or low in _MONTH_NAMES or low in ("on", "at", "updated", "published", "posted")):
+            break
+        out.append(tok)
+    return " ".join(out).strip(" ,;|-")
+
+
+def _find_headline(nonblank: list[tuple[int, str]]) -> list[int]:
+    """Indices (into the non-blank lines) of lines that repeat the page title (the first line),
+    whole or without its site name, among the first 400 lines."""
+    if not nonblank:
+        return []
+    first = nonblank[0][1]
+    cands = [first] + _title_candidates(first)
+    normc = {x for x in map(_norm, cands) if x}
+    if not normc:
+        return []
+    first_norm = _norm(first)
+    lo = min(len(c) for c in cands) * 0.5 - 4
+    hi = len(first) + 8
+    cand_words = {len(c.split()) for c in normc}
+    initial = first[:1]
+    found = []
+    wlo, whi = min(cand_words) - 3, max(cand_words) + 4
+    for i in range(1, min(len(nonblank), 400)):
+        s = nonblank[i][1]
+        if not lo <= len(s) <= hi:
+            continue
+        sw = s.count(" ") + 1
+        if not wlo <= sw <= whi and not (sw >= 3 and s[:1] == initial):
+            continue            # cheap test first: a match has about as many words, or is a prefix
+        nl = _norm(s)
+        words = nl.count(" ") + 1 if nl else 0
+        if words < 2 or (words not in cand_words and not (words >= 4 and s[:1] == initial)):
+            continue
+        if nl in normc or (words >= 4 and first_norm.startswith(nl) and len(nl) > 0.5 * len(first_norm)):
+            found.append(i)
+    return found
+
+
+def _cheap_features(text: str) -> tuple:
+    """A quick look for lines above the headline (menus, link lists): word count and
+    punctuation only, no phrase or metadata tests."""
+    nw = len(text.split())
+    sent_end = _SENT_END.search(text[-8:]) is not None
+    if sent_end and nw >= 15:
+        kind, what = PROSE, "text"
+    elif sent_end and nw >= 3:
+        kind, what = WEAK, "short sentence"
+    elif nw <= 3:
+        kind, what = MENU, "no sentence punctuation"
+    else:
+        kind, what = HEAD, "no sentence punctuation"
+    why = f"above the headline: {nw} word{'s' if nw != 1 else ''}, {what}"
+    return kind, why, nw, 0.0, None, False, sent_end
 
 
 def _title_candidates(first: str) -> list[str]:
@@ -345,18 +597,19 @@ def clean_text(text: str) -> CleanedText:
     if not isinstance(text, str):
         text = str(text or "")
     raw_lines = text.split("\n")
+    nonblank = [(no, s) for no, s in enumerate(map(str.strip, raw_lines)) if s]
+    # Where the headline repeats the page title: the menus above it get only a cheap look.
+    title_idx = _find_headline(nonblank)
+    full_from = title_idx[0] if title_idx and title_idx[0] > _FULL_TOP else 0
     lines: list[_Line] = []
     cache: dict[str, tuple] = {}
     counts: dict[str, int] = {}
-    for no, raw in enumerate(raw_lines):
-        s = raw.strip()
-        if not s:
-            continue
+    for idx, (no, s) in enumerate(nonblank):
         f = cache.get(s)
         if f is None:
-            f = cache[s] = _features(s)
-        kind, why, nw, stop, meta, end = f
-        ln = _Line(no, s, nw, len(s), stop, kind, why, end, meta=meta)
+            f = cache[s] = _features(s) if idx < _FULL_TOP or idx >= full_from else _cheap_features(s)
+        kind, why, nw, stop, meta, end, sent = f
+        ln = _Line(no, s, nw, len(s), stop, kind, why, end, False, -1, meta, 0.0, 1, 1, False, sent)
         if kind in (HEAD, MENU) and _DIGIT.search(s):
             toks = s.split()
             nnum = sum(1 for t in toks if _DIGIT.search(t))
@@ -366,7 +619,6 @@ def clean_text(text: str) -> CleanedText:
     i = 0
     while i < len(lines):
         ln = lines[i]
-        ln.rep = counts[ln.text]
         if ln.kind in (HEAD, MENU, JUNK, META):
             j = i + 1
             while (j < len(lines) and lines[j].no == lines[j - 1].no + 1
@@ -374,6 +626,16 @@ def clean_text(text: str) -> CleanedText:
                 j += 1
             for k in range(i, j):
                 lines[k].run = j - i
+            if j - i >= 4 and sum(1 for k in range(i, j) if _DIGIT.search(lines[k].text)) >= 0.8 * (j - i):
+                # A run of dated or numbered lines (tour dates, results, a table): data, not a
+                # menu and not a dateline.
+                for k in range(i, j):
+                    x = lines[k]
+                    if x.kind in (HEAD, MENU) or x.meta == "dateline":
+                        x.numeric = True
+                        if x.kind == META:
+                            x.kind, x.meta = HEAD, None
+                            x.why = f"list line with a date or number, in a run of {j - i} such lines"
             i = j
         else:
             i += 1
@@ -388,22 +650,13 @@ def clean_text(text: str) -> CleanedText:
 
     # ---- title ------------------------------------------------------------------------------
     first = lines[0]
-    title_idx: list[int] = []     # indices (into `lines`) of headline occurrences
-    cands = [first.text] + _title_candidates(first.text)
-    normc = {_norm(c): c for c in cands if _norm(c)}
     first_norm = _norm(first.text)
-    look = lines[1:400]
-    lo = min(len(c) for c in cands) * 0.5 - 4
-    hi = len(first.text) + 8
-    for i, ln in enumerate(look, 1):
-        if ln.words < 2 or not lo <= ln.chars <= hi:
-            continue
-        nl = _norm(ln.text)
-        if nl in normc or (ln.words >= 4 and first_norm.startswith(nl) and len(nl) > 0.5 * len(first_norm)):
-            title_idx.append(i)
     title_line = first
+    title_how = "headline (first line)"
     if title_idx:
         title_line = lines[title_idx[0]]
+        title_how = ("headline (the page title repeated in the page)" if _norm(title_line.text) == first_norm
+                     else "headline (the page title without the site name)")
         title = title_line.text
         publisher = _site_part(first.text, title) if _norm(title) != first_norm else None
     else:
@@ -412,22 +665,23 @@ def clean_text(text: str) -> CleanedText:
         if first.kind in (MENU, JUNK, META) or first.words <= 3:
             for i, ln in enumerate(lines[1:60], 1):
                 if ln.rep >= 2 and 4 <= ln.words <= 30 and ln.kind in (HEAD, WEAK, PROSE) \
-                        and not _SENT_END.search(ln.text[-3:]) or (ln.rep >= 2 and ln.words >= 4 and ln.text.endswith("?")):
+                        and (not _SENT_END.search(ln.text[-3:]) or ln.text.endswith("?")):
                     rep_head = i
                     break
         if rep_head is not None:
             title_line = lines[rep_head]
             title = title_line.text
             title_idx = [i for i, ln in enumerate(lines) if ln.text == title]
-        elif first.kind == PROSE and first.words > 40:
-            title = None       # no headline: the text starts with running prose
+            title_how = "headline (a headline-like line repeated near the top)"
+        elif (first.kind == PROSE and first.words > 40) or first.chars > 300 or \
+                (first.kind == JUNK and (first.words <= 3 or first.why == "no letters")):
+            title = None       # no headline: running prose, a giant line, or no words at all
         else:
             title = first.text
     tnorm = _norm(title) if title else None
     is_title = [False] * len(lines)
     if title is not None:
-        if title_line is first or first.kind != PROSE or first.words <= 40:
-            is_title[0] = True
+        is_title[0] = True
         for i in title_idx:
             is_title[i] = True
         for i, ln in enumerate(lines):
@@ -459,14 +713,14 @@ def clean_text(text: str) -> CleanedText:
                     lines[j].widget = i
         elif k == PROSE:
             s = 1.0 + min(ln.words, 80) / 20.0
-            if _ISOLATED_SCORE is not None and ln.words <= 45 and (i == 0 or lines[i - 1].kind != PROSE) \
-                    and (i + 1 == n or lines[i + 1].kind != PROSE):
+            if _ISOLATED_SCORE is not None and ln.words <= 45 and 0 < i < n - 1 \
+                    and _teaser_side(lines[i - 1]) and _teaser_side(lines[i + 1]):
                 s = _ISOLATED_SCORE      # one paragraph between short lines: a teaser?
         elif k == WEAK:
             s = 0.6
         elif k in (HEAD, MENU):
             if ln.numeric:
-                s = 0.0
+                s = _NUMERIC_SCORE
             elif ln.run >= 3:
                 s = -1.0
             else:
@@ -476,27 +730,46 @@ def clean_text(text: str) -> CleanedText:
         elif k == META:
             s = -0.5
         else:
-            s = -2.0
+            s = -2.0 if ln.run > 1 else _LONE_JUNK_SCORE
         if i < anchor:
             s = min(s, -1.0)
         ln.score = s
     start, end = _best_block(lines, anchor)
     end, teaser_from = _trim_teasers(lines, start, end)
+    # A clean text (no button, menu-run, metadata or "Related" line at all beyond the headline)
+    # keeps everything: data lists and short lines of a plain article are article text.
+    first_body = next((i for i in range(n) if not is_title[i]), n)
+    clean_tail = False
+    if teaser_from == end and full_from == 0 \
+            and all((ln.kind != JUNK or ln.why == "no letters") and not ln.end_marker for ln in lines) \
+            and sum(1 for ln in lines if ln.words == 1 and ln.kind == MENU) <= 2:
+        end = n
+        clean_tail = True
+        if all(ln.kind not in (JUNK, META) and ln.run < 3 for ln in lines[first_body:start]):
+            start = first_body
 
+    clean_first = next((i for i in range(start, end) if lines[i].kind == PROSE), end)
     # ---- decisions ----------------------------------------------------------------------------
     keep = [False] * n
     reason = [""] * n
     seen: set[str] = set()
     end_marker_text = None
     menu_run = _runs(lines)
+    meta_found: list[tuple[int, str, _Line]] = []
+    list_start = list_end = 0
     for i, ln in enumerate(lines):
         k = ln.kind
         if is_title[i]:
-            if i == 0 and title_line is not first and title_idx:
-                reason[i] = "page title (site title with headline)"
-                roles[ln.no] = ("boilerplate", reason[i]) if _norm(ln.text) != tnorm else ("title", "headline (page title)")
+            if i == 0 and title_line is not first:
+                if _norm(ln.text) == tnorm:
+                    why = "page title, repeated below as the headline"
+                elif tnorm and tnorm in _norm(ln.text):
+                    why = "page title: the headline plus the site name"
+                else:
+                    why = f"first line is not the headline ({ln.why})"
+                roles[ln.no] = ("boilerplate", why)
             elif ln is title_line:
-                roles[ln.no] = ("title", "headline" + (" (first line)" if i == 0 else " (matches the page title)"))
+                roles[ln.no] = ("title", title_how)
             else:
                 roles[ln.no] = ("boilerplate", "repeats the headline")
             continue
@@ -506,32 +779,33 @@ def clean_text(text: str) -> CleanedText:
             roles[ln.no] = ("boilerplate", ln.why if ln.barrier or i >= end
                             else f"inline link-list heading '{ln.text[:40]}', article text resumes after it")
             continue
+        if k == META and clean_tail and start <= i < end and i > clean_first:
+            keep[i] = True          # in plain text, a date or a name below the first paragraph is text
+            roles[ln.no] = ("body", f"plain text without page furniture, kept ({ln.why.split(': ', 1)[-1]})")
+            continue
         if k == META:
             role = ln.meta or "boilerplate"
             if role == "caption":
                 role = "credit"
             roles[ln.no] = (role, ln.why.split(": ", 1)[-1])
             if i <= end + 3:
-                if role == "credit":
-                    m = _INLINE_CREDIT.search(ln.text[-90:]) if ln.meta == "caption" else None
-                    cr = m.group(1).strip() if m else ln.text
-                    if cr not in credits:
-                        credits.append(cr)
-                elif role == "byline" and byline is None:
-                    m = _BYLINE.match(ln.text)
-                    byline = _byline_name(m.group(2)) if m else ln.text
-                elif role == "dateline" and dateline is None:
-                    dateline = ln.text
+                meta_found.append((i, role, ln))
+            continue
+        inside = start <= i < end
+        if clean_tail and inside and (k != JUNK or _DIGIT.search(ln.text)):
+            keep[i] = True
+            roles[ln.no] = ("body", f"plain text without page furniture, kept ({ln.why})")
             continue
         if k == JUNK:
             roles[ln.no] = ("boilerplate", ln.why)
             continue
-        inside = start <= i < end
         if not inside:
             where = "before the article text" if i < start else (
                 f"after '{end_marker_text[:40]}'" if end_marker_text else "after the article text")
-            extra = f", {menu_run[i]}" if menu_run[i] else ""
-            roles[ln.no] = ("boilerplate", f"{where}: {ln.why}{extra}")
+            if menu_run[i]:
+                roles[ln.no] = ("boilerplate", f"menu: {ln.why}, {menu_run[i]} ({where})")
+            else:
+                roles[ln.no] = ("boilerplate", f"{where}: {ln.why}")
             continue
         if ln.widget >= 0:
             roles[ln.no] = ("boilerplate", f"link list after '{lines[ln.widget].text[:40]}': {ln.why}")
@@ -550,11 +824,15 @@ def clean_text(text: str) -> CleanedText:
             keep[i] = True
             reason[i] = f"short line inside the article block ({ln.why})"
         else:
-            a, b = i, i
-            while a > start and lines[a - 1].kind in (HEAD, MENU):
-                a -= 1
-            while b + 1 < end and lines[b + 1].kind in (HEAD, MENU):
-                b += 1
+            if list_end <= i:           # the list of short lines this one belongs to: [a, b]
+                a = i
+                while a > start and lines[a - 1].kind in (HEAD, MENU):
+                    a -= 1
+                b = i
+                while b + 1 < end and lines[b + 1].kind in (HEAD, MENU):
+                    b += 1
+                list_start, list_end = a, b + 1
+            a, b = list_start, list_end - 1
             if a > start and b + 1 < end and lines[a - 1].kind in (PROSE, WEAK) \
                     and lines[b + 1].kind in (PROSE, WEAK):
                 keep[i] = True
@@ -568,22 +846,51 @@ def clean_text(text: str) -> CleanedText:
     for i in range(start, min(end, n - 1)):
         nxt = lines[i + 1]
         if keep[i] and nxt.meta == "credit" and lines[i].words <= 60 and (
-                nxt.text[0] == "(" or "/" in nxt.text or nxt.text.lower().startswith(("photo", "credit", "foto"))):
+                nxt.text[0] == "(" or "/" in nxt.text or
+                nxt.text.lower().startswith(("photo", "credit", "foto", "image credit", "picture", "pic"))):
             keep[i] = False
             roles[lines[i].no] = ("boilerplate", "photo caption (followed by a credit line)")
     # Trailing related-link list inside the block: drop short non-sentences at its end.
     j = end - 1
-    while j >= start and (not keep[j] or lines[j].kind in (HEAD, MENU)):
+    while not clean_tail and j >= start and (
+            not keep[j] or lines[j].kind in (HEAD, MENU) and not lines[j].numeric):
         if keep[j]:
             keep[j] = False
             roles[lines[j].no] = ("boilerplate", "short line at the end of the article block")
         j -= 1
 
+    # Metadata: the byline and dateline nearest below the headline (else the last above it), the
+    # credits of the headline zone and of the article block.
+    for want in ("byline", "dateline"):
+        below = [x for x in meta_found if x[1] == want and x[0] >= anchor]
+        above = [x for x in meta_found if x[1] == want and x[0] < anchor]
+        pick = below[0] if below else (above[-1] if above else None)
+        if pick is None:
+            continue
+        if want == "byline":
+            m = _BYLINE.match(pick[2].text)
+            byline = _byline_name(m.group(2)) if m else pick[2].text
+        else:
+            dateline = pick[2].text
+            m = _BY_IN_LINE.search(dateline)
+            if byline is None and m:
+                byline = _byline_name(m.group(1)) or None
+    for i, role, ln in meta_found:
+        if role == "credit" and i >= anchor - 3:
+            credits.append(_credit_text(ln))
     if publisher is None and dateline:
+        # "Associated Press November 19, 2019, 9:02 AM": the words before the date
         m = _DATE.search(dateline)
-        lead = dateline[:m.start()].strip(" ,-|") if m else ""
-        if lead and 1 <= len(lead.split()) <= 4 and lead[0].isupper():
+        lead = dateline[:m.start()].strip(" ,-|•·") if m else ""
+        if lead and 1 <= len(lead.split()) <= 4 and lead[0].isupper() \
+                and not any(w.lower().strip(":,") in _DATE_TOKENS for w in lead.split()):
             publisher = lead
+    if dateline:
+        dateline = dateline.strip(" |•·-–—")
+    credits = [" ".join(c.split()) for c in credits]
+    credits = list(dict.fromkeys(c for c in credits if c))
+    byline, dateline, publisher = (" ".join(v.split()) or None if v else None
+                                   for v in (byline, dateline, publisher))
     body = "\n\n".join(lines[i].text for i in range(n) if keep[i])
     return CleanedText(title=title, body=body, byline=byline, publisher=publisher, dateline=dateline,
                        credits=tuple(credits), decisions=_decisions(raw_lines, roles))
@@ -628,13 +935,32 @@ def _best_block(lines: list[_Line], anchor: int) -> tuple[int, int]:
     if not segs:
         return 0, 0
     best = max(s[0] for s in segs)
-    for sc, st, en, closed in segs:
+    pick = None
+    for k, (sc, st, en, closed) in enumerate(segs):
         if st < anchor:
             continue
         if sc >= max(_MIN_BLOCK, _FIRST_FRACTION * best) or (closed and sc >= _CLOSED_BLOCK):
-            return _trim_header(lines, st, en, sc), en
-    sc, st, en, _ = max(segs)
+            pick = k
+            break
+    if pick is None:
+        pick = max(range(len(segs)), key=lambda k: segs[k][0])
+    sc, st, en, _ = segs[pick]
+    # Lead paragraphs cut off by a photo or a "Read more" line just below them join the block.
+    k = pick - 1
+    while k >= 0:
+        psc, pst, pen, pclosed = segs[k]
+        gap = sum(ln.score for ln in lines[pen:st])
+        if pclosed or pst < anchor or st - pen > _HEADER_LINES or gap < -_MERGE_GAP \
+                or any(ln.barrier for ln in lines[pen:st]):
+            break
+        st = pst
+        k -= 1
     return _trim_header(lines, st, en, sc), en
+
+
+def _teaser_side(ln: _Line) -> bool:
+    """A headline, kicker or author line (what stands around a teaser paragraph)."""
+    return ln.kind in (HEAD, MENU) or (ln.kind == WEAK and not ln.sent)
 
 
 def _trim_teasers(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
@@ -697,12 +1023,16 @@ def _trim_header(lines: list[_Line], st: int, en: int, total: float) -> int:
     last = None
     pos = 0.0
     nprose = 0
+    dated = False
     for i in range(st, min(en, st + _HEADER_LINES)):
         ln = lines[i]
+        dated = dated or ln.meta in ("byline", "dateline")
         if ln.kind in (META, JUNK):
-            if pos <= _HEADER_SHARE * total and nprose <= 2:
+            if pos <= _HEADER_SHARE * total and nprose <= 2 and (dated or nprose == 0):
                 last = i
         elif ln.score > 0:
+            if dated and ln.kind == PROSE:
+                break               # past the byline/date: the article text has begun
             pos += ln.score
             nprose += ln.kind == PROSE
     if last is None:
@@ -733,11 +1063,18 @@ def _runs(lines: list[_Line]) -> list[str]:
 
 
 def _decisions(raw_lines: list[str], roles: dict[int, tuple[str, str]]) -> tuple[LineDecision, ...]:
+    # LineDecision is a frozen dataclass; filling __dict__ directly builds the same objects
+    # several times faster than its __init__, which matters on pages of thousands of lines.
+    new = object.__new__
     out = []
+    append = out.append
+    get = roles.get
     for no, raw in enumerate(raw_lines):
-        if not raw.strip():
-            out.append(LineDecision(no, raw, "blank", "blank"))
+        d = new(LineDecision)
+        if not raw or raw.isspace():
+            d.__dict__.update(line_no=no, text=raw, role="blank", reason="blank")
         else:
-            role, why = roles.get(no, ("boilerplate", "unclassified"))
-            out.append(LineDecision(no, raw, role, why))
+            role, why = get(no) or ("boilerplate", "unclassified")
+            d.__dict__.update(line_no=no, text=raw, role=role, reason=why)
+        append(d)
     return tuple(out)

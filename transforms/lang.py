@@ -2,11 +2,14 @@
 import py3langid
 
 SUPPORTED_FOR_EXTRACTION = frozenset({"en"})
+MIN_LETTERS = 20
 
 
-def detect_lang(text: str) -> str:
-    """ISO 639-1 code of the text's language; short texts are judged on what they have."""
+def detect_lang(text: str) -> str | None:
+    """ISO 639-1 code of the text's language; None when there are too few letters to tell or the
+    language has no two-letter code (py3langid knows some only by ISO 639-3, e.g. 'yue')."""
     sample = text[:4000]
-    if sum(ch.isalpha() for ch in sample) < 20:
-        return "und"
-    return py3langid.classify(sample)[0]
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None
+    code = py3langid.classify(sample)[0]
+    return code if len(code) == 2 else None

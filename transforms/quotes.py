@@ -29,6 +29,7 @@ murmur exclaim answer recount speculate estimate wrote told added
 """.split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we", "i"})
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
 FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
 TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ", "DET", "NUM"})
@@ -240,6 +241,8 @@ class ArticleQuotes:
         for _ in range(3):   # "was quoted as saying": climb to the verb that has the subject
             subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.in_quote[c.i]]
             if subj:
+                if subj[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return verb.head   # "Sanders, who said ...": the one the clause is about
                 return subj[0]
             if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep") and verb.head is not verb:
                 verb = verb.head
@@ -249,17 +252,18 @@ class ArticleQuotes:
 
     # -- speakers -----------------------------------------------------------------------------
     def speaker_span(self, head: Token) -> Span:
-        """The subject phrase, cut before an apposition, relative clause or comma."""
+        """The subject phrase, cut before an apposition, relative clause or comma, and never
+        reaching into a quote or another paragraph."""
         left = head.left_edge.i
         right = head.i
         for tok in head.subtree:
             if tok.i <= head.i:
                 continue
-            if tok.dep_ in SPEAKER_CUT_DEPS or tok.text in (",", "(", "\u2014", "\u2013", ";"):
+            if tok.dep_ in SPEAKER_CUT_DEPS or tok.text in (",", "(", "\u2014", "\u2013", ";") or "\n" in tok.text:
                 break
             right = tok.i
         # keep a possessor's own subtree ("the OSCE's election mission") but never a quote
-        while left < head.i and self.in_quote[left]:
+        while left < head.i and (self.in_quote[left] or "\n" in self.doc[left:head.i + 1].text):
             left += 1
         span = self.doc[left:right + 1]
         if len(span.text.split()) > 8:

@@ -1,0 +1,324 @@
+"""Tests of transforms.clean: the line classifier that splits page text into title, body and
+metadata and explains every line."""
+import time
+from pathlib import Path
+
+import pytest
+
+from transforms.clean import CleanedText, LineDecision, clean_text
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+SEED_WEB = RAW / "002_3ba45e97169d3520.txt"     # web page dump with menus, credits, related links
+SEED_CLEAN = RAW / "000_292c39b9a97e5f0d.txt"   # clean text: headline, blank line, paragraphs
+
+ROLES = {"title", "body", "byline", "dateline", "credit", "boilerplate", "blank"}
+
+
+def paragraphs(result: CleanedText) -> list[str]:
+    return result.body.split("\n\n") if result.body else []
+
+
+# ---- the seeds ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def web_seed():
+    text = SEED_WEB.read_text(encoding="utf-8")
+    return text, clean_text(text)
+
+
+def test_seed_web_title(web_seed):
+    _, r = web_seed
+    assert r.title == "Exclusive: Kazakhstan's new president says some protesters detained 'by mistake'"
+
+
+def test_seed_web_keeps_every_article_paragraph(web_seed):
+    text, r = web_seed
+    lines = [ln.strip() for ln in text.split("\n")]
+    first = next(i for i, ln in enumerate(lines)
+                 if ln.startswith("In an exclusive interview with Euronews, Kazakhstan president"))
+    last = next(i for i, ln in enumerate(lines) if ln.startswith("As long as authorities restrict"))
+    expected = [ln for ln in lines[first:last + 1] if ln]
+    assert len(expected) >= 20
+    kept = paragraphs(r)
+    missing = [p for p in expected if p not in kept]
+    assert not missing, missing
+    # in page order, each once
+    assert [p for p in kept if p in expected] == expected
+
+
+@pytest.mark.parametrize("junk", [
+    "Find Us", "Copyright", "REUTERS/Mukhtar Kholdorbekov", "By Euronews", "Published on Updated",
+    "Share this article", "Copy/paste", "Copy to clipboard", "Read more about the election here.",
+    "Want more news?", "You might also like", "Middle powers have the power to save multilateralism",
+    "Iran's new reformist president Masoud Pezeshkian delivers first speech",
+    "Iranians choose between hardliner and reformist in presidential election runoff",
+])
+def test_seed_web_drops_page_furniture(web_seed, junk):
+    _, r = web_seed
+    assert junk not in r.body
+
+
+def test_seed_web_title_not_in_body(web_seed):
+    _, r = web_seed
+    assert r.title not in r.body
+
+
+def test_seed_web_metadata(web_seed):
+    _, r = web_seed
+    assert r.byline == "Euronews"
+    assert r.dateline == "Published on Updated"
+    assert "Copyright REUTERS/Mukhtar Kholdorbekov" in r.credits
+    assert len(r.credits) == 1          # the credit line appears twice, is kept once
+    roles = {" ".join(d.text.split()): d.role for d in r.decisions if d.text.strip()}
+    assert roles["By Euronews"] == "byline"
+    assert roles["Published on Updated"] == "dateline"
+
+
+def test_seed_web_related_list_reason(web_seed):
+    _, r = web_seed
+    d = next(d for d in r.decisions if d.text.startswith("Middle powers have the power"))
+    assert d.role == "boilerplate"
+    assert "You might also like" in d.reason
+
+
+def test_seed_clean_keeps_every_paragraph():
+    text = SEED_CLEAN.read_text(encoding="utf-8")
+    r = clean_text(text)
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    assert r.title == lines[0]
+    assert paragraphs(r) == lines[1:]
+
+
+# ---- clean (BBC-style) text ---------------------------------------------------------------------
+
+BBC_STYLE = """Ad sales boost Time Warner profit
+
+Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) for the three months to December, from $639m year-earlier.
+
+The firm, which is now one of the biggest investors in Google, benefited from sales of high-speed internet connections and higher advert sales.
+
+Share prices rose.
+
+"Our financial performance was strong," chairman Richard Parsons said.
+
+Fixtures:
+Arsenal v Stoke
+Man Utd v Exeter
+Plymouth v Everton
+Home favourite Lleyton Hewitt came through a dramatic five-set battle.
+
+Matches to be played on weekend of 8/9 January."""
+
+
+def test_bbc_style_text_keeps_all_paragraphs():
+    r = clean_text(BBC_STYLE)
+    lines = [ln for ln in BBC_STYLE.split("\n") if ln.strip()]
+    assert r.title == "Ad sales boost Time Warner profit"
+    assert paragraphs(r) == lines[1:]
+
+
+def test_bbc_style_text_no_headline_line_in_body():
+    r = clean_text(BBC_STYLE)
+    assert "Ad sales boost Time Warner profit" not in r.body
+
+
+# ---- web pages -----------------------------------------------------------------------------------
+
+MENU = "\n".join(["Home", "News", "Sport", "Business", "Politics", "Weather", "Video", "Search"])
+
+WEB_PAGE = f"""Council votes to close the old bridge - The Daily Example
+Skip to content
+{MENU}
+Sign In
+Subscribe
+
+Council votes to close the old bridge
+
+By Jane Doe
+Associated Press November 19, 2019, 9:02 AM
+Share this article
+(Manu Fernandez/AP)
+Photo: Jane Roe
+
+The city council voted on Tuesday to close the old bridge over the river for at least two years while engineers decide whether it can be repaired.
+
+"We will win," she said.
+
+The vote was seven to two, with both dissenting members arguing that the closure would hurt shops on the east bank.
+
+It passed.
+
+Engineers found cracks in three of the supporting piers last spring, and a weight limit has applied to the bridge since June.
+
+Advertisement
+
+Residents will be able to use a temporary footbridge, which the council expects to open in March.
+
+You might also like
+
+Mayor unveils new budget plan
+School board picks new superintendent
+Storm knocks out power across the county
+
+© 2019 The Daily Example. All rights reserved.
+Privacy Policy
+Terms of Use"""
+
+
+@pytest.fixture(scope="module")
+def web():
+    return clean_text(WEB_PAGE)
+
+
+def test_page_title_reduced_to_headline(web):
+    assert web.title == "Council votes to close the old bridge"
+    assert web.publisher == "The Daily Example"
+
+
+def test_short_quote_between_paragraphs_is_kept(web):
+    kept = paragraphs(web)
+    assert '"We will win," she said.' in kept
+    assert "It passed." in kept
+    # in order, between its neighbours
+    i = kept.index('"We will win," she said.')
+    assert kept[i - 1].startswith("The city council voted")
+    assert kept[i + 1].startswith("The vote was seven to two")
+
+
+def test_article_paragraphs_kept_and_ad_label_dropped(web):
+    kept = paragraphs(web)
+    assert kept[0].startswith("The city council voted")
+    assert kept[-1].startswith("Residents will be able to use a temporary footbridge")
+    assert "Advertisement" not in kept
+
+
+def test_trailing_related_links_dropped(web):
+    for headline in ("Mayor unveils new budget plan", "School board picks new superintendent",
+                     "Storm knocks out power across the county", "You might also like"):
+        assert headline not in web.body
+    d = next(d for d in web.decisions if d.text == "School board picks new superintendent")
+    assert d.role == "boilerplate" and "You might also like" in d.reason
+
+
+def test_menus_and_buttons_dropped_with_reasons(web):
+    for junk in ("Home", "Sign In", "Subscribe", "Skip to content", "Privacy Policy", "Share this article"):
+        assert junk not in paragraphs(web)
+    d = next(d for d in web.decisions if d.text == "Weather")
+    assert d.role == "boilerplate" and "run of" in d.reason
+
+
+def test_metadata_lines_land_in_their_fields(web):
+    assert web.byline == "Jane Doe"
+    assert web.dateline == "Associated Press November 19, 2019, 9:02 AM"
+    assert "(Manu Fernandez/AP)" in web.credits
+    assert "Photo: Jane Roe" in web.credits
+    for meta in ("By Jane Doe", "Associated Press November 19", "Manu Fernandez", "Jane Roe"):
+        assert meta not in web.body
+    roles = {d.text: d.role for d in web.decisions}
+    assert roles["By Jane Doe"] == "byline"
+    assert roles["Associated Press November 19, 2019, 9:02 AM"] == "dateline"
+    assert roles["(Manu Fernandez/AP)"] == "credit"
+
+
+def test_repeated_headline_appears_once_as_title(web):
+    assert "Council votes to close the old bridge" not in web.body
+    titles = [d for d in web.decisions if d.role == "title"]
+    assert len(titles) == 1
+
+
+COMMENTS_PAGE = """Storm closes schools across the region
+Storm closes schools across the region
+Schools across the region were closed on Monday after a storm brought down trees and power lines in several towns.
+Officials said most schools would reopen on Wednesday once roads had been cleared and power restored.
+The weather service expects calmer conditions for the rest of the week, with light winds and some sun.
+Comments
+jdoe says:
+This is the third time this year that the schools have closed and nobody seems to care about it at all.
+Reply
+asmith says:
+My street still has no power and the utility company has not said when it will be back on for us.
+Reply"""
+
+
+def test_comment_section_after_article_dropped():
+    r = clean_text(COMMENTS_PAGE)
+    kept = paragraphs(r)
+    assert kept[0].startswith("Schools across the region were closed")
+    assert kept[-1].startswith("The weather service expects calmer conditions")
+    assert not any("third time this year" in p or "still has no power" in p for p in kept)
+
+
+# ---- every line explained -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [WEB_PAGE, BBC_STYLE, COMMENTS_PAGE, "", "one\n\ntwo\n"])
+def test_decisions_cover_every_line_with_a_reason(text):
+    r = clean_text(text)
+    raw = text.split("\n")
+    assert len(r.decisions) == len(raw)
+    for no, (d, line) in enumerate(zip(r.decisions, raw)):
+        assert isinstance(d, LineDecision)
+        assert d.line_no == no
+        assert d.text == line
+        assert d.role in ROLES
+        assert d.reason and d.reason.strip()
+        assert (d.role == "blank") == (not line.strip())
+    # the body is exactly the lines marked "body", in order
+    assert r.body == "\n\n".join(d.text.strip() for d in r.decisions if d.role == "body")
+
+
+def test_reasons_are_specific():
+    r = clean_text(WEB_PAGE)
+    reasons = {d.text: d.reason for d in r.decisions}
+    assert "You might also like" in reasons["Storm knocks out power across the county"]
+    assert "unclassified" not in " ".join(reasons.values())
+    assert len(set(reasons.values())) > 8
+
+
+def test_pure_function_same_result_twice():
+    assert clean_text(WEB_PAGE) == clean_text(WEB_PAGE)
+
+
+# ---- odd inputs ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "\n\n\n", "   ", "!!! ??? ... *** ###", ".\n,\n;\n!\n?", "🙂🙂🙂\n😀 😀.",
+    "\x00\x01\x02\n\x0b\x0c", "abc \ud800 def\nline two.", "Home", "x" * 10000,
+    "漢字かな交じり文。" * 200, "\u200b\n\u200b", "By\nBy\n©\n(\n)",
+])
+def test_odd_inputs_do_not_crash(text):
+    r = clean_text(text)
+    assert isinstance(r, CleanedText)
+    assert isinstance(r.body, str)
+    assert len(r.decisions) == len(text.split("\n"))
+
+
+def test_empty_and_symbol_only_inputs_have_no_title_or_body():
+    for text in ("", "\n\n", "!!! ??? ... *** ###", "--- | ---"):
+        r = clean_text(text)
+        assert r.title is None
+        assert r.body == ""
+
+
+def test_one_huge_line_is_fast_and_kept():
+    line = ("The committee said the new rules would apply from next year, and that it expected "
+            "most members to comply without difficulty. ") * 4000   # ~500 KB, no newline
+    line = line.strip()
+    assert len(line) > 400_000
+    t0 = time.process_time()
+    r = clean_text(line)
+    assert time.process_time() - t0 < 2.0
+    assert r.title is None
+    assert r.body == line
+
+
+def test_many_short_lines_are_linear():
+    small = "\n".join(["Home", "News", "Sport"] * 2000 + [WEB_PAGE])
+    big = "\n".join(["Home", "News", "Sport"] * 20000 + [WEB_PAGE])
+    t0 = time.process_time()
+    clean_text(small)
+    t_small = time.process_time() - t0
+    t0 = time.process_time()
+    r = clean_text(big)
+    t_big = time.process_time() - t0
+    assert t_big < 20 * t_small + 0.5      # 10x the input: not 100x the time
+    assert '"We will win," she said.' in paragraphs(r)

@@ -1,0 +1,11 @@
+from transforms.lang import detect_lang
+
+
+def test_english_german_and_too_short():
+    assert detect_lang("The president said the protesters would be released within days.") == "en"
+    assert detect_lang("Der Präsident sagte, die Demonstranten würden in wenigen Tagen freigelassen.") == "de"
+    assert detect_lang("12:30 — ok") is None
+
+
+def test_languages_without_a_two_letter_code_are_unknown_not_a_three_letter_code():
+    assert detect_lang("我哋今日去咗飲茶，佢話啲點心好好食，我都覺得係") is None
