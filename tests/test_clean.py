@@ -122,6 +122,136 @@ def test_bbc_style_text_no_headline_line_in_body():
     assert "Ad sales boost Time Warner profit" not in r.body
 
 
+# ---- articles as written: wire copy, tables, lists ---------------------------------------------
+# No page furniture (no link/button/notice phrasing, no "Related" tail, no menu at the top): the
+# text is kept whole, however many short lines, table rows or capitals it has.
+
+WIRE_STANDINGS = """BASEBALL - MAJOR LEAGUE STANDINGS AFTER THURSDAY'S GAMES.
+
+NEW YORK 1996-08-30
+
+Major League Baseball
+
+standings after games played on Thursday (tabulate under won,
+
+lost, winning percentage and games behind):
+
+AMERICAN LEAGUE
+
+EASTERN DIVISION
+
+W L PCT GB
+
+NEW YORK 74 59 .556 -
+
+BALTIMORE 70 63 .526 4
+
+BOSTON 69 65 .515 5 1/2
+
+CENTRAL DIVISION
+
+CLEVELAND 80 53 .602 -
+
+KANSAS CITY 61 74 .452 20
+
+FRIDAY, AUGUST 30 SCHEDULE
+
+KANSAS CITY AT DETROIT
+
+CHICAGO AT TORONTO
+
+NATIONAL LEAGUE
+
+EASTERN DIVISION
+
+W L PCT GB
+
+ATLANTA 83 49 .629 -
+
+MONTREAL 71 61 .538 12"""
+
+WIRE_SCORES = """GOLF - LEADING SCORES AT LAKESIDE OPEN.
+
+LAKESIDE, Wisconsin 1996-08-29
+
+Leading scores in
+
+the $ 1.2 million Lakeside Open at the par-71,
+
+6,739-yard Brown Deer Park course after the first round
+
+on Thursday (players U.S. unless stated):
+
+62 Nolan Hart
+
+64 Bob Esterly
+
+65 Billy Andrews, Duffy Walden, Jesper Parr (Sweden)
+
+66 Neal Lang, Dave Barrow (Canada), Mike Sullivan, Willie
+
+Wood, Loren Robbins, Steve Stride, Brian Clare, Russ Cochrane
+
+Somerset 83 and 174 (P. Simmons 4-38), Leicestershire 296."""
+
+
+@pytest.mark.parametrize("text", [WIRE_STANDINGS, WIRE_SCORES], ids=["standings", "scores"])
+def test_wire_results_article_kept_whole(text):
+    r = clean_text(text)
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    assert r.title == lines[0]                  # the ALL-CAPS headline, not a table heading
+    assert r.dateline == lines[1]
+    assert r.publisher is None                  # a wire dateline starts with a place
+    assert paragraphs(r) == lines[2:]           # every table row, heading and schedule line
+
+
+NUMBERED_LIST = """10 Things to Know for Today.
+
+Your daily look at late-breaking news, upcoming events and the stories that will be talked about today:
+
+1. WHAT THE MAYOR'S BUDGET PLAN MEANS FOR SCHOOLS.
+
+The city would spend more on teachers and less on new buildings, according to a draft seen by reporters on Monday.
+
+2. STRONG AFTERSHOCK RATTLES THE QUAKE ZONE.
+
+The civil protection agency raises the death toll from the disaster to 267 as rescuers search the rubble.
+
+3. WHY THE SENATE VOTE WAS DELAYED AGAIN.
+
+Leaders say they need another week to count votes on a bill that has split both parties.
+
+4. POLICE SEEK WITNESSES AFTER BRIDGE CRASH.
+
+Two people were hurt when a truck hit the railing of the old bridge late on Sunday night.
+
+5. APPLE BOOSTS IPHONE SECURITY.
+
+The move follows a botched attempt to break into the phone of an activist using spyware.
+
+6. SWIMMER IN HOT WATER IN BRAZIL.
+
+Police charge the American swimmer with filing a false robbery report over an incident during the Games."""
+
+
+def test_numbered_list_article_kept_whole():
+    r = clean_text(NUMBERED_LIST)
+    lines = [ln for ln in NUMBERED_LIST.split("\n") if ln.strip()]
+    assert r.title == "10 Things to Know for Today."
+    assert paragraphs(r) == lines[1:]           # item headings in capitals and their paragraphs
+    d = next(d for d in r.decisions if d.text.startswith("6. SWIMMER"))
+    assert d.role == "body" and "without page furniture" in d.reason
+
+
+def test_related_tail_makes_a_text_a_page():
+    # a "You might also like" list is page furniture: the text is a page, cut before its tail
+    tail = "\n\nYou might also like\n\nMayor unveils new budget plan\nSchool board picks new superintendent"
+    r = clean_text(WIRE_SCORES + tail)
+    assert "Somerset 83 and 174 (P. Simmons 4-38), Leicestershire 296." in paragraphs(r)
+    for line in tail.split("\n"):
+        assert not line or line not in r.body
+
+
 # ---- web pages -----------------------------------------------------------------------------------
 
 MENU = "\n".join(["Home", "News", "Sport", "Business", "Politics", "Weather", "Video", "Search"])

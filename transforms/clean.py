@@ -14,16 +14,21 @@ paragraph, each line stripped. It needs no knowledge of any site:
    in the frequent languages) are end markers.
 2. Context: runs of adjacent short lines (menus), lines repeated on the page, dated or numbered
    runs (tables, tour dates), a short paragraph between headline/author lines (teasers).
-3. The headline: the first line, or the line that repeats it (a page title "Headline - Site"
+3. Page or article: a text with no page furniture at all (no link, button or notice phrasing,
+   no end-of-article heading, no copyright line, no page title repeated as the headline, no menu
+   at the top) is an article as written (BBC, wire copy, a numbered list). Its first line is the
+   headline and everything else is kept, tables, capitals and short lines included, but for a
+   byline and a dateline just below the headline. Only a page goes through steps 5 and 6.
+4. The headline: the first line, or the line that repeats it (a page title "Headline - Site"
    is reduced to the headline when the page repeats it), or a headline-like line repeated at the
    top when the first line is not one ("Find Us"). It opens the article.
-4. The article block: lines get scores (paragraphs positive, furniture negative, end markers a
+5. The article block: lines get scores (paragraphs positive, furniture negative, end markers a
    barrier); the block is the first strong maximum-sum run after the headline (not the
    biggest: comments can outweigh a short article). An end marker followed by a short link list
    and then more paragraphs is an inline widget, not the end. A standfirst/byline zone at the
    top is trimmed, lead paragraphs cut off by a photo line are merged back, a trailing teaser
-   list is cut. A text with no page furniture at all (BBC style) is kept whole.
-5. Inside the block, short lines between paragraphs (quotes, subheadings, list items) are kept;
+   list is cut.
+6. Inside the block, short lines between paragraphs (quotes, subheadings, list items) are kept;
    labels, captions before a credit, repeats and a trailing run of short lines are dropped.
 
 Every line gets a `LineDecision` whose reason says why, for `newspipe clean FILE --explain`.
@@ -333,6 +338,7 @@ _HEADER_SHARE = 0.25    # ... holding at most this share of the block's score
 _WIDGET_LINES = 16      # longest link list after an inline "Related" heading
 _TEASER_UNITS = 5       # this many "short lines + one paragraph" units end the block: teasers
 _TEASER_WORDS = 60      # ... of paragraphs this short
+_PLAIN_HEADER = 4       # lines below the headline of a plain text that may hold its byline/dateline
 _FULL_TOP = 60          # lines always examined in full (the page top, where a headline may sit)
 
 
@@ -648,6 +654,9 @@ def clean_text(text: str) -> CleanedText:
     if not lines:
         return CleanedText(None, "", decisions=_decisions(raw_lines, roles))
 
+    furniture = _furniture(lines, title_idx)
+    plain = furniture is None
+
     # ---- title ------------------------------------------------------------------------------
     first = lines[0]
     first_norm = _norm(first.text)
@@ -662,7 +671,7 @@ def clean_text(text: str) -> CleanedText:
     else:
         # A headline-like line repeated near the top when the first line is not one ("Find Us").
         rep_head = None
-        if first.kind in (MENU, JUNK, META) or first.words <= 3:
+        if not plain and (first.kind in (MENU, JUNK, META) or first.words <= 3):
             for i, ln in enumerate(lines[1:60], 1):
                 if ln.rep >= 2 and 4 <= ln.words <= 30 and ln.kind in (HEAD, WEAK, PROSE) \
                         and (not _SENT_END.search(ln.text[-3:]) or ln.text.endswith("?")):
@@ -695,60 +704,26 @@ def clean_text(text: str) -> CleanedText:
         before = [i for i in title_idx if i < first_prose]
         anchor = before[-1] if before else title_idx[0]
 
-    # ---- scores and the main block ------------------------------------------------------------
+    # ---- the article block ------------------------------------------------------------------
     n = len(lines)
-    for i, ln in enumerate(lines):
-        if is_title[i]:
-            ln.score = -1.0
-            continue
-        k = ln.kind
-        if ln.end_marker:
-            resume = _inline_widget(lines, i) if i > anchor else None
-            if resume is None:
-                s = _BARRIER
-                ln.barrier = True
-            else:
-                s = _INLINE_MARKER
-                for j in range(i + 1, resume):
-                    lines[j].widget = i
-        elif k == PROSE:
-            s = 1.0 + min(ln.words, 80) / 20.0
-            if _ISOLATED_SCORE is not None and ln.words <= 45 and 0 < i < n - 1 \
-                    and _teaser_side(lines[i - 1]) and _teaser_side(lines[i + 1]):
-                s = _ISOLATED_SCORE      # one paragraph between short lines: a teaser?
-        elif k == WEAK:
-            s = 0.6
-        elif k in (HEAD, MENU):
-            if ln.numeric:
-                s = _NUMERIC_SCORE
-            elif ln.run >= 3:
-                s = -1.0
-            else:
-                s = _HEAD_SCORE if k == HEAD else _MENU_SCORE
-            if ln.rep > 1:
-                s -= _REP_PENALTY
-        elif k == META:
-            s = -0.5
-        else:
-            s = -2.0 if ln.run > 1 else _LONE_JUNK_SCORE
-        if i < anchor:
-            s = min(s, -1.0)
-        ln.score = s
-    start, end = _best_block(lines, anchor)
-    end, teaser_from = _trim_teasers(lines, start, end)
-    # A clean text (no button, menu-run, metadata or "Related" line at all beyond the headline)
-    # keeps everything: data lists and short lines of a plain article are article text.
     first_body = next((i for i in range(n) if not is_title[i]), n)
-    clean_tail = False
-    if teaser_from == end and full_from == 0 \
-            and all((ln.kind != JUNK or ln.why == "no letters") and not ln.end_marker for ln in lines) \
-            and sum(1 for ln in lines if ln.words == 1 and ln.kind == MENU) <= 2:
-        end = n
-        clean_tail = True
-        if all(ln.kind not in (JUNK, META) and ln.run < 3 for ln in lines[first_body:start]):
-            start = first_body
-
-    clean_first = next((i for i in range(start, end) if lines[i].kind == PROSE), end)
+    header_lines: set[int] = set()
+    if plain:
+        # An article as written: every line is text but the first byline and dateline among the
+        # few short lines right below the headline, which go to their fields (a date, a name or a
+        # credit further down is text: a table row, a quote).
+        start, end = first_body, n
+        header: dict[str, int] = {}
+        for i in range(first_body, min(n, first_body + _PLAIN_HEADER)):
+            if lines[i].kind in (PROSE, WEAK):
+                break
+            if lines[i].meta in ("byline", "dateline"):
+                header.setdefault(lines[i].meta, i)
+        header_lines.update(header.values())
+    else:
+        _score_lines(lines, is_title, anchor)
+        start, end = _best_block(lines, anchor)
+        end = _trim_teasers(lines, start, end)
     # ---- decisions ----------------------------------------------------------------------------
     keep = [False] * n
     reason = [""] * n
@@ -769,7 +744,7 @@ def clean_text(text: str) -> CleanedText:
                     why = f"first line is not the headline ({ln.why})"
                 roles[ln.no] = ("boilerplate", why)
             elif ln is title_line:
-                roles[ln.no] = ("title", title_how)
+                roles[ln.no] = ("title", title_how if plain else f"{title_how}; a web page ({furniture})")
             else:
                 roles[ln.no] = ("boilerplate", "repeats the headline")
             continue
@@ -779,9 +754,10 @@ def clean_text(text: str) -> CleanedText:
             roles[ln.no] = ("boilerplate", ln.why if ln.barrier or i >= end
                             else f"inline link-list heading '{ln.text[:40]}', article text resumes after it")
             continue
-        if k == META and clean_tail and start <= i < end and i > clean_first:
-            keep[i] = True          # in plain text, a date or a name below the first paragraph is text
-            roles[ln.no] = ("body", f"plain text without page furniture, kept ({ln.why.split(': ', 1)[-1]})")
+        if plain and i not in header_lines and (k != JUNK or _WORD.search(ln.text)):
+            keep[i] = True
+            why = ln.why.split(": ", 1)[-1] if k == META else ln.why
+            roles[ln.no] = ("body", f"plain text without page furniture, kept ({why})")
             continue
         if k == META:
             role = ln.meta or "boilerplate"
@@ -792,10 +768,6 @@ def clean_text(text: str) -> CleanedText:
                 meta_found.append((i, role, ln))
             continue
         inside = start <= i < end
-        if clean_tail and inside and (k != JUNK or _DIGIT.search(ln.text)):
-            keep[i] = True
-            roles[ln.no] = ("body", f"plain text without page furniture, kept ({ln.why})")
-            continue
         if k == JUNK:
             roles[ln.no] = ("boilerplate", ln.why)
             continue
@@ -842,22 +814,22 @@ def clean_text(text: str) -> CleanedText:
                 continue
         roles[ln.no] = ("body", reason[i])
 
-    # Photo captions: a kept line right before a credit line.
-    for i in range(start, min(end, n - 1)):
-        nxt = lines[i + 1]
-        if keep[i] and nxt.meta == "credit" and lines[i].words <= 60 and (
-                nxt.text[0] == "(" or "/" in nxt.text or
-                nxt.text.lower().startswith(("photo", "credit", "foto", "image credit", "picture", "pic"))):
-            keep[i] = False
-            roles[lines[i].no] = ("boilerplate", "photo caption (followed by a credit line)")
-    # Trailing related-link list inside the block: drop short non-sentences at its end.
-    j = end - 1
-    while not clean_tail and j >= start and (
-            not keep[j] or lines[j].kind in (HEAD, MENU) and not lines[j].numeric):
-        if keep[j]:
-            keep[j] = False
-            roles[lines[j].no] = ("boilerplate", "short line at the end of the article block")
-        j -= 1
+    if not plain:
+        # Photo captions: a kept line right before a credit line.
+        for i in range(start, min(end, n - 1)):
+            nxt = lines[i + 1]
+            if keep[i] and nxt.meta == "credit" and lines[i].words <= 60 and (
+                    nxt.text[0] == "(" or "/" in nxt.text or
+                    nxt.text.lower().startswith(("photo", "credit", "foto", "image credit", "picture", "pic"))):
+                keep[i] = False
+                roles[lines[i].no] = ("boilerplate", "photo caption (followed by a credit line)")
+        # Trailing related-link list inside the block: drop short non-sentences at its end.
+        j = end - 1
+        while j >= start and (not keep[j] or lines[j].kind in (HEAD, MENU) and not lines[j].numeric):
+            if keep[j]:
+                keep[j] = False
+                roles[lines[j].no] = ("boilerplate", "short line at the end of the article block")
+            j -= 1
 
     # Metadata: the byline and dateline nearest below the headline (else the last above it), the
     # credits of the headline zone and of the article block.
@@ -878,8 +850,9 @@ def clean_text(text: str) -> CleanedText:
     for i, role, ln in meta_found:
         if role == "credit" and i >= anchor - 3:
             credits.append(_credit_text(ln))
-    if publisher is None and dateline:
-        # "Associated Press November 19, 2019, 9:02 AM": the words before the date
+    if publisher is None and dateline and not plain:
+        # "Associated Press November 19, 2019, 9:02 AM": the words before the date (in an article
+        # as written they are a wire dateline's place: "NEW YORK 1996-08-30")
         m = _DATE.search(dateline)
         lead = dateline[:m.start()].strip(" ,-|•·") if m else ""
         if lead and 1 <= len(lead.split()) <= 4 and lead[0].isupper() \
@@ -894,6 +867,71 @@ def clean_text(text: str) -> CleanedText:
     body = "\n\n".join(lines[i].text for i in range(n) if keep[i])
     return CleanedText(title=title, body=body, byline=byline, publisher=publisher, dateline=dateline,
                        credits=tuple(credits), decisions=_decisions(raw_lines, roles))
+
+
+def _score_lines(lines: list[_Line], is_title: list[bool], anchor: int) -> None:
+    """Score every line for the block search: paragraphs positive, furniture negative, an
+    end-of-article heading a barrier (or a small cost when article text resumes after its links)."""
+    n = len(lines)
+    for i, ln in enumerate(lines):
+        if is_title[i]:
+            ln.score = -1.0
+            continue
+        k = ln.kind
+        if ln.end_marker:
+            resume = _inline_widget(lines, i) if i > anchor else None
+            if resume is None:
+                s = _BARRIER
+                ln.barrier = True
+            else:
+                s = _INLINE_MARKER
+                for j in range(i + 1, resume):
+                    lines[j].widget = i
+        elif k == PROSE:
+            s = 1.0 + min(ln.words, 80) / 20.0
+            if _ISOLATED_SCORE is not None and ln.words <= 45 and 0 < i < n - 1 \
+                    and _teaser_side(lines[i - 1]) and _teaser_side(lines[i + 1]):
+                s = _ISOLATED_SCORE      # one paragraph between short lines: a teaser?
+        elif k == WEAK:
+            s = 0.6
+        elif k in (HEAD, MENU):
+            if ln.numeric:
+                s = _NUMERIC_SCORE
+            elif ln.run >= 3:
+                s = -1.0
+            else:
+                s = _HEAD_SCORE if k == HEAD else _MENU_SCORE
+            if ln.rep > 1:
+                s -= _REP_PENALTY
+        elif k == META:
+            s = -0.5
+        else:
+            s = -2.0 if ln.run > 1 else _LONE_JUNK_SCORE
+        if i < anchor:
+            s = min(s, -1.0)
+        ln.score = s
+
+
+# Line kinds that text as written has too: separators and numbers, headings in capitals, data rows.
+_NOT_FURNITURE = ("no letters", "all-capitals line", "menu line")
+
+
+def _furniture(lines: list[_Line], title_idx: list[int]) -> str | None:
+    """The first sign that the text is a dump of a web page rather than an article as written, or
+    None. Signs are what only a page carries: link/button/notice phrasing, an end-of-article
+    heading, a copyright line, the page title repeated as the headline, a menu at the top. Runs of
+    short lines, table rows, lines split by | or / and lines in capitals are not signs: wire copy,
+    results and lists have them."""
+    if title_idx:
+        return "the page title is repeated as the headline"
+    if lines[0].run >= 4:
+        return f"the text opens with a run of {lines[0].run} short lines (a menu)"
+    for ln in lines:
+        if ln.end_marker or ln.kind == JUNK and not ln.why.startswith(_NOT_FURNITURE):
+            return f"'{ln.text[:40]}': {ln.why}"
+        if ln.meta == "credit" and ("©" in ln.text or ln.text.lower().startswith("copyright")):
+            return f"'{ln.text[:40]}': copyright line"
+    return None
 
 
 def _segments(lines: list[_Line], gap: float) -> list[tuple[float, int, int, bool]]:
@@ -963,9 +1001,9 @@ def _teaser_side(ln: _Line) -> bool:
     return ln.kind in (HEAD, MENU) or (ln.kind == WEAK and not ln.sent)
 
 
-def _trim_teasers(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
+def _trim_teasers(lines: list[_Line], start: int, end: int) -> int:
     """Cut a trailing list of teasers (kicker/headline/author lines, then one short paragraph,
-    again and again) off the end of the article block. Returns (new end, start of the list)."""
+    again and again) off the end of the article block; returns the new end."""
     units = 0
     j = end - 1
     while j >= start and lines[j].kind != PROSE:       # short lines after the last paragraph
@@ -982,9 +1020,7 @@ def _trim_teasers(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
         units += 1
         cut = k + 1
         j = k
-    if units >= _TEASER_UNITS:
-        return cut, cut
-    return end, end
+    return cut if units >= _TEASER_UNITS else end
 
 
 def _numeric_share(text: str) -> float:
