@@ -29,7 +29,6 @@ murmur exclaim answer recount speculate estimate wrote told added
 """.split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we", "i"})
-RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
 FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
 TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ", "DET", "NUM"})
@@ -241,8 +240,6 @@ class ArticleQuotes:
         for _ in range(3):   # "was quoted as saying": climb to the verb that has the subject
             subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.in_quote[c.i]]
             if subj:
-                if subj[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                    return verb.head   # "Sanders, who said ...": the one the clause is about
                 return subj[0]
             if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep") and verb.head is not verb:
                 verb = verb.head
