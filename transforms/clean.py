@@ -974,7 +974,7 @@ def _best_block(lines: list[_Line], anchor: int) -> tuple[int, int]:
         return 0, 0
     best = max(s[0] for s in segs)
     pick = None
-    for k, (sc, st, en, closed) in enumerate(segs):
+    for k, (sc, st, _end, closed) in enumerate(segs):
         if st < anchor:
             continue
         if sc >= max(_MIN_BLOCK, _FIRST_FRACTION * best) or (closed and sc >= _CLOSED_BLOCK):

@@ -31,6 +31,6 @@ def extract_frame(articles: pl.DataFrame, nlp: Language, batch_size: int = 32) -
 
 
 def _interleave(titles: list, bodies: list) -> Iterable[str]:
-    for title, body in zip(titles, bodies):
+    for title, body in zip(titles, bodies, strict=True):
         yield title or ""
         yield body
