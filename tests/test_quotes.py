@@ -108,3 +108,11 @@ def test_offsets_point_at_the_quoted_words(nlp):
         assert body[q["spans"][0]["start"]:q["spans"][0]["end"]] == q["text"]
         assert q["start"] <= q["spans"][0]["start"] and q["spans"][-1]["end"] <= q["end"]
         assert 0 <= q["confidence"] <= 1
+
+
+def test_colon_introduction_in_the_paragraph_before(nlp):
+    body = ('In a statement on Friday, Senator Ada Quinn said:\n\n'
+            '"We will hold hearings on the contracts in the new year."')
+    rows = quotes_of(nlp, body)
+    assert rows[0]["speaker"] == "Ada Quinn"
+    assert rows[0]["quote_type"] == "direct"

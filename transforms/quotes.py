@@ -42,7 +42,8 @@ _SINGLE_MARKS = re.compile("['\u2018\u2019]")
 _WORD = re.compile(r"\w+")
 
 # Confidence of an attribution by how the speaker was found; an unclosed mark costs a little.
-CONFIDENCE = {"named": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "floating": 0.5, "none": 0.2}
+CONFIDENCE = {"named": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55, "floating": 0.5,
+              "none": 0.2}
 
 
 @dataclass(frozen=True)
@@ -194,16 +195,26 @@ class ArticleQuotes:
         sents = {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}
         for tok in span:
             sents.setdefault(tok.sent.start, tok.sent)
-        start_sent = span[0].sent
-        if start_sent.start > 0:
-            before = self.doc[start_sent.start - 1]
-            if before.text == ":" or (before.sent.end == start_sent.start and before.sent[-1].text == ":"):
-                sents.setdefault(before.sent.start, before.sent)
         par_lo = self.text.rfind("\n", 0, first.open_at) + 1
         par_hi = self.text.find("\n", end)
-        par_hi = len(self.text) if par_hi < 0 else par_hi
+        ranges = [(par_lo, len(self.text) if par_hi < 0 else par_hi)]
+        intro = self.colon_intro(span[0].sent, par_lo if _starts_paragraph(self.text, first.open_at) else None)
+        if intro is not None:   # 'He said:' before the quote, in its paragraph or the one before
+            sents.setdefault(intro.start, intro)
+            ranges.append((intro.start_char, intro.end_char))
         return [t for s in sents.values() for t in s
-                if not self.in_quote[t.i] and par_lo <= t.idx < par_hi or (t.text == ":" and not self.in_quote[t.i])]
+                if not self.in_quote[t.i] and any(lo <= t.idx < hi for lo, hi in ranges)]
+
+    def colon_intro(self, sent: Span, par_start: int | None) -> Span | None:
+        """The sentence that ends in a colon right before the quotation, if there is one."""
+        if sent.start > 0 and self.doc[sent.start - 1].text == ":":
+            return self.doc[sent.start - 1].sent
+        if par_start is not None:
+            before = self.text[:par_start].rstrip()
+            if before.endswith(":"):
+                colon = self.doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+                return colon[0].sent if colon is not None else None
+        return None
 
     def nearest_cue(self, group: list[Segment], frame: list[Token]) -> Token | None:
         lo = group[0].open_at
@@ -327,7 +338,7 @@ class ArticleQuotes:
         frame = self.frame_tokens(group)
         cue = self.nearest_cue(group, frame)
         if cue is None:
-            return Attribution(None, None, None, "none")
+            return self.clause_agent(group)
         head = self.subject_of(cue)
         if head is None:
             return Attribution(None, None, self.cue_text(cue), "none")
@@ -336,6 +347,24 @@ class ArticleQuotes:
         if entity is None and how != "unresolved":
             how = "unresolved"
         return Attribution(entity, span.text, self.cue_text(cue), how)
+
+    def clause_agent(self, group: list[Segment]) -> Attribution:
+        """No reporting verb: quoted words inside a clause belong to its subject when that is a
+        known entity or a person ("Reid has been pounding Trump as a "con artist"")."""
+        span = self.doc.char_span(group[0].start, group[0].end, alignment_mode="expand")
+        if span is None:
+            return Attribution(None, None, None, "none")
+        for verb in span.root.ancestors:
+            if self.in_quote[verb.i] or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            head = self.subject_of(verb)
+            if head is None:
+                continue
+            entity, how = self.entity_for(self.speaker_span(head), head, group[0].open_at)
+            if entity is None:
+                break
+            return Attribution(entity, self.speaker_span(head).text, self.cue_text(verb), "agent")
+        return Attribution(None, None, None, "none")
 
     def quote_type(self, group: list[Segment], attribution: Attribution) -> str:
         """Direct when the marks hold the whole statement; partial when woven into paraphrase."""
