@@ -116,3 +116,17 @@ def test_colon_introduction_in_the_paragraph_before(nlp):
     rows = quotes_of(nlp, body)
     assert rows[0]["speaker"] == "Ada Quinn"
     assert rows[0]["quote_type"] == "direct"
+
+
+def test_a_dash_signature_after_the_quote_names_the_speaker(nlp):
+    body = ("Readers wrote in after the debate.\n\n"
+            "\u201cHe did not answer a single question about the economy.\u201d \u2015 Veronica Cruz\n\n"
+            "\u201cI will vote for the first time this year.\u201d \u2015 Adriana Rodarte.")
+    rows = quotes_of(nlp, body)
+    assert [r["speaker_mention"] for r in rows] == ["Veronica Cruz", "Adriana Rodarte"]
+
+
+def test_a_timestamp_paragraph_is_never_the_speaker(nlp):
+    body = "12:15 p.m.\n\nDonald Trump says the military has become \u201ctoo politically correct\u201d lately."
+    rows = quotes_of(nlp, body)
+    assert rows[0]["speaker"] == "Donald Trump"

@@ -29,6 +29,7 @@ murmur exclaim answer recount speculate estimate wrote told added
 """.split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we", "i"})
+NOT_SPEAKERS = frozenset({"TIME", "DATE", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
 FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
 TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ", "DET", "NUM"})
@@ -40,6 +41,8 @@ SINGLE_OPEN, SINGLE_CLOSE = "\u2018", "\u2019"
 _MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _SINGLE_MARKS = re.compile("['\u2018\u2019]")
 _WORD = re.compile(r"\w+")
+# '"..." ― Christina Lastra' / '— Sen. Jo Bloggs, a Democrat': a dash, then a capitalised name, then the line ends
+_DASH_SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*((?:[A-Z][\w.'\u2019-]*\s?){1,5})[,.]?\s*(?:$|,)")
 
 # Confidence of an attribution by how the speaker was found; an unclosed mark costs a little.
 CONFIDENCE = {"named": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55, "floating": 0.5,
@@ -249,7 +252,8 @@ class ArticleQuotes:
             return objs[0] if objs else None
         verb = cue
         for _ in range(3):   # "was quoted as saying": climb to the verb that has the subject
-            subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.in_quote[c.i]]
+            subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.in_quote[c.i]
+                    and c.ent_type_ not in NOT_SPEAKERS and "\n" not in self.doc[min(c.i, cue.i):max(c.i, cue.i)].text]
             if subj:
                 return subj[0]
             if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep") and verb.head is not verb:
@@ -335,6 +339,9 @@ class ArticleQuotes:
         return max(found, key=lambda f: f[0])[1] if found else None
 
     def attribute(self, group: list[Segment]) -> Attribution:
+        signed = self.dash_signature(group)
+        if signed is not None:
+            return signed
         frame = self.frame_tokens(group)
         cue = self.nearest_cue(group, frame)
         if cue is None:
@@ -347,6 +354,24 @@ class ArticleQuotes:
         if entity is None and how != "unresolved":
             how = "unresolved"
         return Attribution(entity, span.text, self.cue_text(cue), how)
+
+    def dash_signature(self, group: list[Segment]) -> Attribution | None:
+        """Attribution by layout: '"...," ― Christina Lastra' right after the closing mark."""
+        last = group[-1]
+        if last.close_at is None:
+            return None
+        line_end = self.text.find("\n", last.close_at)
+        after = self.text[last.close_at + 1:len(self.text) if line_end < 0 else line_end]
+        sign = _DASH_SIGNATURE.match(after)
+        if sign is None:
+            return None
+        words = sign.group(1).strip()
+        if len(words.split()[-1]) > 3:   # "Lastra." ends the line; "Jr." and "P." keep their dot
+            words = words.rstrip(".")
+        at = last.close_at + 1 + sign.start(1)
+        name = self.doc.char_span(at, at + len(words), alignment_mode="expand")
+        hit = next((self.mention_at[t.i] for t in name if t.i in self.mention_at), None) if name else None
+        return Attribution(hit[0] if hit else None, words, None, "named" if hit else "unresolved")
 
     def clause_agent(self, group: list[Segment]) -> Attribution:
         """No reporting verb: quoted words inside a clause belong to its subject when that is a
