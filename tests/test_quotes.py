@@ -130,3 +130,19 @@ def test_a_timestamp_paragraph_is_never_the_speaker(nlp):
     body = "12:15 p.m.\n\nDonald Trump says the military has become \u201ctoo politically correct\u201d lately."
     rows = quotes_of(nlp, body)
     assert rows[0]["speaker"] == "Donald Trump"
+
+
+def test_indirect_speech_is_a_row_with_the_same_speaker_fields(nlp):
+    body = ("Kassym-Jomart Tokayev won the vote on Sunday.\n\n"
+            "In an interview, Tokayev said the government had got the message over the demonstrations.")
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "indirect"]
+    assert len(rows) == 1
+    q = rows[0]
+    assert q["text"] == "the government had got the message over the demonstrations"
+    assert (q["speaker"], q["speaker_mention"], q["cue"]) == ("Kassym-Jomart Tokayev", "Tokayev", "said")
+    assert body[q["spans"][0]["start"]:q["spans"][0]["end"]] == q["text"]
+
+
+def test_reported_clause_holding_a_quote_is_not_repeated_as_indirect(nlp):
+    rows = quotes_of(nlp, 'Mayor John Smith said the protesters were "detained by mistake" on Sunday.')
+    assert [r["quote_type"] for r in rows] == ["partial"]

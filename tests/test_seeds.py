@@ -34,10 +34,13 @@ EURONEWS_QUOTES = [
 
 
 def analyse(path, nlp):
+    """(cleaned text, entities, quotations); reported speech is checked on its own below."""
     cleaned = clean_text(decode_bytes(path.read_bytes()).text)
     docs = {"title": nlp(cleaned.title or ""), "body": nlp(cleaned.body)}
     entities = extract_entities("seed", docs)
-    return cleaned, entities, extract_quotes("seed", docs, entities)
+    rows = extract_quotes("seed", docs, entities)
+    return cleaned, entities, [q for q in rows if q["quote_type"] != "indirect"], \
+        [q for q in rows if q["quote_type"] == "indirect"]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,7 @@ def euronews(nlp):
 
 @pytest.mark.parametrize("seed, expected", [("kazakh", KAZAKH_QUOTES), ("euronews", EURONEWS_QUOTES)])
 def test_every_quotation_has_the_right_speaker(seed, expected, request):
-    _, entities, quotes = request.getfixturevalue(seed)
+    _, entities, quotes, _ = request.getfixturevalue(seed)
     assert len(quotes) == len(expected), [q["text"][:40] for q in quotes]
     by_id = {e.entity_id: e for e in entities}
     for q, (start, field, speaker, mention) in zip(quotes, expected):
@@ -65,7 +68,7 @@ def test_every_quotation_has_the_right_speaker(seed, expected, request):
 
 
 def test_the_interrupted_and_colon_free_quotes_keep_their_cues(euronews):
-    _, _, quotes = euronews
+    _, _, quotes, _ = euronews
     cues = {q["text"][:20]: q["cue"] for q in quotes}
     assert cues["the same repressive "] == "said"
     assert cues["grievances"] == "insisted"
@@ -84,7 +87,7 @@ def test_kazakh_cue_phrase_is_kept_as_written(kazakh):
      {"Euronews", "AFP", "Human Rights Watch", "Nur Otan"}, {"Kazakhstan"}),
 ])
 def test_entities_have_one_row_each_with_sensible_labels(seed, people, organisations, places, request):
-    _, entities, _ = request.getfixturevalue(seed)
+    _, entities, _, _ = request.getfixturevalue(seed)
     labels = {}
     for e in entities:
         assert e.name not in labels, f"{e.name} has two rows"
@@ -99,7 +102,7 @@ def test_entities_have_one_row_each_with_sensible_labels(seed, people, organisat
 
 
 def test_euronews_page_keeps_the_article_and_drops_the_page(euronews):
-    cleaned, entities, _ = euronews
+    cleaned, entities, _, _ = euronews
     assert cleaned.title == "Exclusive: Kazakhstan's new president says some protesters detained 'by mistake'"
     body = cleaned.body
     assert body.startswith("In an exclusive interview with Euronews, Kazakhstan president")
@@ -111,6 +114,18 @@ def test_euronews_page_keeps_the_article_and_drops_the_page(euronews):
     assert cleaned.title not in body
     names = {e.name for e in entities}
     assert not names & {"Button", "Iran", "Masoud Pezeshkian", "Iranians"}
+
+
+@pytest.mark.parametrize("seed, start, speaker, cue", [
+    ("kazakh", "his government would be tolerant", "Marius Fossum", "told"),
+    ("kazakh", "the snap presidential election began", None, "was reported"),
+    ("euronews", "the government had got the message", TOKAYEV, "said"),
+    ("euronews", "some of those arrested during protests", TOKAYEV, "says"),
+])
+def test_reported_speech_has_its_speaker(seed, start, speaker, cue, request):
+    reported = {q["text"][:len(start)]: q for q in request.getfixturevalue(seed)[3]}
+    assert reported[start]["speaker"] == speaker
+    assert reported[start]["cue"] == cue
 
 
 def test_clean_seed_keeps_every_paragraph(kazakh):

@@ -198,7 +198,7 @@ def _find_home(name: str, by_name: dict[str, list[Mention]], clusters: list[list
         head_labels = Counter(m.label for n in members for m in by_name[n])
         votes = head_labels + Counter(m.label for m in by_name[name])
         if (len(words) < len(head_words) and labels <= NAME_LABELS and set(head_labels) <= NAME_LABELS
-                and votes.most_common(1)[0][0] == "PERSON"):
+                and votes["PERSON"] >= max(votes.values())):
             # "Tokayev" in "Kassym-Jomart Tokayev" (even where spaCy called the full name ORG)
             if head_words[-len(words):] == words or head_words[:len(words)] == words:
                 return idx
@@ -217,7 +217,7 @@ def _canonical_name(mentions: list[Mention]) -> str:
 def _majority_label(mentions: list[Mention]) -> str:
     counts = Counter(m.label for m in mentions)
     longest = max(mentions, key=lambda m: len(m.text))
-    return max(counts, key=lambda lab: (counts[lab], lab == longest.label, lab == "PERSON"))
+    return max(counts, key=lambda lab: (counts[lab], lab == "PERSON", lab == longest.label))
 
 
 def extract_entities(article_id: str, docs: dict[str, Doc]) -> list[Entity]:

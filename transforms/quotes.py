@@ -303,8 +303,8 @@ class ArticleQuotes:
         low = head.lower_
         if low in PERSON_PRONOUNS:
             return self.resolve_pronoun(PERSON_PRONOUNS[low], quote_at), "pronoun"
-        if low in GROUP_PRONOUNS:
-            return (self.recent_entity(("ORG",), quote_at) if low == "it" else None), "pronoun"
+        if low in GROUP_PRONOUNS:   # "it said": the organisation; "it was reported": nobody
+            return (self.recent_entity(("ORG",), quote_at) if low == "it" and head.dep_ == "nsubj" else None), "pronoun"
         possessors = [self.mention_at[t.i][0] for t in span if t.i in self.mention_at]
         if head.pos_ in ("NOUN", "PROPN"):
             titled = self.titles.get(head.lemma_.lower())
@@ -391,6 +391,30 @@ class ArticleQuotes:
             return Attribution(entity, self.speaker_span(head).text, self.cue_text(verb), "agent")
         return Attribution(None, None, None, "none")
 
+    def reported_speech(self) -> list[tuple[Span, Attribution]]:
+        """Indirect speech: a cue verb's clausal complement with no quotation marks in it
+        ("Tokayev said the government had got the message"), attributed like a quote."""
+        found = []
+        for cue in self.doc:
+            if not self.is_cue(cue) or cue.lower_ == "according":
+                continue
+            for clause in cue.children:
+                if clause.dep_ != "ccomp" or clause.pos_ not in ("VERB", "AUX") or clause.left_edge.i < cue.i:
+                    continue   # a clause before its cue is a quote's frame, not reported speech
+                content = self.doc[clause.left_edge.i:clause.right_edge.i + 1]
+                if content[0].dep_ == "mark":
+                    content = content[1:]   # "said that the ...": the complementizer is not speech
+                if len(content) < 3 or any(self.in_quote[t.i] for t in content) or "\n" in content.text:
+                    continue
+                head = self.subject_of(cue)
+                if head is None:
+                    continue
+                span = self.speaker_span(head)
+                entity, how = self.entity_for(span, head, content.start_char)
+                found.append((content, Attribution(entity, span.text, self.cue_text(cue),
+                                                   how if entity is not None else "unresolved")))
+        return found
+
     def quote_type(self, group: list[Segment], attribution: Attribution) -> str:
         """Direct when the marks hold the whole statement; partial when woven into paraphrase."""
         first = group[0]
@@ -469,6 +493,9 @@ def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]
             if attribution.how != "floating":
                 previous = attribution
             previous_par = group[-1].paragraph
+        for content, attribution in state.reported_speech():
+            segment = Segment(content.start_char, content.end_char, content.start_char, None, -1)
+            rows.append(_row(article_id, field, state.text, [segment], attribution, "indirect"))
     return rows
 
 
@@ -479,7 +506,8 @@ def _word_count(text: str, group: list[Segment]) -> int:
 def _row(article_id: str, field: str, text: str, group: list[Segment], attribution: Attribution, kind: str) -> dict:
     start = group[0].open_at
     end = group[-1].close_at + 1 if group[-1].close_at is not None else group[-1].end
-    confidence = CONFIDENCE[attribution.how] - (0.1 if any(s.close_at is None for s in group) else 0.0)
+    unclosed = kind != "indirect" and any(s.close_at is None for s in group)
+    confidence = CONFIDENCE[attribution.how] - (0.1 if unclosed else 0.0)
     return {
         "article_id": article_id,
         "quote_id": ids.quote_id(article_id, field, start, end),
