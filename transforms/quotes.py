@@ -137,7 +137,8 @@ class ArticleQuotes:
     """Extraction state of one field of one article: its Doc, the article's entities, quote masks."""
 
     def __init__(self, doc: Doc, field: str, entities: list[Entity], titles: dict[str, Counter]):
-        self.doc, self.field, self.text = doc, field, doc.text
+        self.doc, self.field, self.text = doc, field, doc.text   # Doc.text is rebuilt on each access
+        self._genders: dict[Entity, str | None] = {}
         self.entities = entities
         self.titles = titles
         self.segments = find_segments(self.text, single_quotes=(field == "title"))
@@ -321,7 +322,7 @@ class ArticleQuotes:
         for tok_i, (ent, m) in self.mention_at.items():
             if ent.label != "PERSON" or m.start >= before or self.in_quote[tok_i]:
                 continue
-            if _gender(ent, self.doc.text if m.field == self.field else "") not in (gender, None):
+            if self.gender(ent) not in (gender, None):
                 continue
             tok = self.doc[tok_i]
             salient = tok.dep_ in SUBJECT_DEPS or tok.head.dep_ in SUBJECT_DEPS
@@ -333,6 +334,11 @@ class ArticleQuotes:
         salient = [c for c in window if c[1]]
         pick = (salient or window)
         return pick[0][2] if pick else None
+
+    def gender(self, entity: Entity) -> str | None:
+        if entity not in self._genders:
+            self._genders[entity] = _gender(entity, self.text, self.field)
+        return self._genders[entity]
 
     def recent_entity(self, labels: tuple[str, ...], before: int) -> Entity | None:
         found = [(m.start, ent) for ent, m in self.mention_at.values() if ent.label in labels and m.start < before]
@@ -428,9 +434,11 @@ class ArticleQuotes:
         return "partial"
 
 
-def _gender(entity: Entity, text: str) -> str | None:
-    """'m' or 'f' when an honorific in the text gives it away, else None."""
+def _gender(entity: Entity, text: str, field: str) -> str | None:
+    """'m' or 'f' when an honorific before a mention in this field gives it away, else None."""
     for m in entity.mentions:
+        if m.field != field:
+            continue
         prev = text[max(0, m.start - 6):m.start].strip().rstrip(".").split()
         if prev:
             word = prev[-1].casefold()
