@@ -139,7 +139,6 @@ class ArticleQuotes:
     def __init__(self, doc: Doc, field: str, entities: list[Entity], titles: dict[str, Counter]):
         self.doc, self.field, self.text = doc, field, doc.text   # Doc.text is rebuilt on each access
         self._genders: dict[Entity, str | None] = {}
-        self.entities = entities
         self.titles = titles
         self.segments = find_segments(self.text, single_quotes=(field == "title"))
         self.in_quote = [False] * len(doc)
@@ -196,9 +195,7 @@ class ArticleQuotes:
         span = self.doc.char_span(first.open_at, end, alignment_mode="expand")
         if span is None:
             return []
-        sents = {span[0].sent.start: span[0].sent, span[-1].sent.start: span[-1].sent}
-        for tok in span:
-            sents.setdefault(tok.sent.start, tok.sent)
+        sents = {tok.sent.start: tok.sent for tok in span}
         par_lo = self.text.rfind("\n", 0, first.open_at) + 1
         par_hi = self.text.find("\n", end)
         ranges = [(par_lo, len(self.text) if par_hi < 0 else par_hi)]
@@ -298,6 +295,11 @@ class ArticleQuotes:
         return self.doc[start:end + 1].text
 
     def entity_for(self, span: Span, head: Token, quote_at: int) -> tuple[Entity | None, str]:
+        """The speaker's entity and how it was found (a key of CONFIDENCE); 'unresolved' when none."""
+        entity, how = self._entity_for(span, head, quote_at)
+        return (entity, how) if entity is not None else (None, "unresolved")
+
+    def _entity_for(self, span: Span, head: Token, quote_at: int) -> tuple[Entity | None, str]:
         hit = self.mention_at.get(head.i)
         if hit is not None:
             return hit[0], "named"
@@ -327,8 +329,6 @@ class ArticleQuotes:
             tok = self.doc[tok_i]
             salient = tok.dep_ in SUBJECT_DEPS or tok.head.dep_ in SUBJECT_DEPS
             candidates.append((m.start, salient, ent))
-        if self.field == "body" and not candidates:
-            return None
         recent = sorted(candidates, key=lambda c: -c[0])
         window = [c for c in recent if c[0] >= (recent[0][0] - 400)] if recent else []
         salient = [c for c in window if c[1]]
@@ -357,8 +357,6 @@ class ArticleQuotes:
             return Attribution(None, None, self.cue_text(cue), "none")
         span = self.speaker_span(head)
         entity, how = self.entity_for(span, head, group[0].open_at)
-        if entity is None and how != "unresolved":
-            how = "unresolved"
         return Attribution(entity, span.text, self.cue_text(cue), how)
 
     def dash_signature(self, group: list[Segment]) -> Attribution | None:
@@ -391,10 +389,11 @@ class ArticleQuotes:
             head = self.subject_of(verb)
             if head is None:
                 continue
-            entity, how = self.entity_for(self.speaker_span(head), head, group[0].open_at)
+            speaker = self.speaker_span(head)
+            entity, _ = self.entity_for(speaker, head, group[0].open_at)
             if entity is None:
                 break
-            return Attribution(entity, self.speaker_span(head).text, self.cue_text(verb), "agent")
+            return Attribution(entity, speaker.text, self.cue_text(verb), "agent")
         return Attribution(None, None, None, "none")
 
     def reported_speech(self) -> list[tuple[Span, Attribution]]:
@@ -417,8 +416,7 @@ class ArticleQuotes:
                     continue
                 span = self.speaker_span(head)
                 entity, how = self.entity_for(span, head, content.start_char)
-                found.append((content, Attribution(entity, span.text, self.cue_text(cue),
-                                                   how if entity is not None else "unresolved")))
+                found.append((content, Attribution(entity, span.text, self.cue_text(cue), how)))
         return found
 
     def quote_type(self, group: list[Segment], attribution: Attribution) -> str:
@@ -482,7 +480,7 @@ def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]
     titles = title_map(docs, entities)
     rows: list[dict] = []
     for field, doc in docs.items():
-        if not doc.text:
+        if len(doc) == 0:
             continue
         state = ArticleQuotes(doc, field, entities, titles)
         previous: Attribution | None = None
