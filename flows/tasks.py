@@ -56,13 +56,13 @@ def mark_duplicates(run: store.Run) -> int:
 @task(cache_policy=NO_CACHE)
 def extract_batch(run: store.Run, part: Path) -> dict:
     """Entities and quotes of one articles part: English originals only (copies point to them)."""
-    articles = pl.read_parquet(part).filter(
-        pl.col("duplicate_of").is_null() & pl.col("lang").is_in(list(SUPPORTED_FOR_EXTRACTION)))
-    entities, quotes = extract_frame(articles, load_nlp())
+    articles = pl.read_parquet(part, columns=["article_id", "title", "body", "duplicate_of", "lang"])
+    originals = articles.filter(pl.col("duplicate_of").is_null() & pl.col("lang").is_in(list(SUPPORTED_FOR_EXTRACTION)))
+    entities, quotes = extract_frame(originals, load_nlp())
     part_no = int(part.stem.split("-")[1])
     store.write_part(entities, schemas.ENTITIES, run.part_path("entities", part_no))
     store.write_part(quotes, schemas.QUOTES, run.part_path("quotes", part_no))
-    return {"articles": pl.read_parquet(part, columns=["article_id"]).height, "extracted": articles.height,
+    return {"articles": articles.height, "extracted": originals.height,
             "entities": entities.height, "quotes": quotes.height}
 
 

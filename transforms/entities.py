@@ -68,8 +68,9 @@ def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
     article has established found again where the model missed them."""
     out = []
     for field_name, doc in docs.items():
-        ruled = acronym_definitions(doc.text, field_name)
-        ruled += [m for m in organisation_names(doc.text, field_name) if not _overlaps(m, _spans(ruled))]
+        text = doc.text   # rebuilt from the tokens on every access
+        ruled = acronym_definitions(text, field_name)
+        ruled += [m for m in organisation_names(text, field_name) if not _overlaps(m, _spans(ruled))]
         model = [m for m in (trim_mention(s, field_name) for s in doc.ents if s.label_ in ENTITY_LABELS) if m]
         # a rule-found name wins over the model's spans it overlaps, unless the model's is longer
         ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
@@ -123,13 +124,15 @@ def acronym_definitions(text: str, field_name: str) -> list[Mention]:
     for m in _ACRONYM_DEF.finditer(text):
         acronym = m.group(1)
         words = list(_NAME_WORD.finditer(text, max(0, m.start() - 160), m.start()))
+        if not words or text[words[-1].end():m.start()].strip():
+            continue   # the parenthesis does not follow a name directly
         # the shortest run of capitalised words ending right before the parenthesis that spells it
         for i in range(len(words) - 1, -1, -1):
-            run = words[i:]
-            if text[run[-1].end():m.start()].strip() or not run[0].group()[0].isupper():
+            if i < len(words) - 1 and text[words[i].end():words[i + 1].start()].strip():
+                break   # the run is broken by punctuation or other words
+            if not words[i].group()[0].isupper():
                 continue
-            if any(text[a.end():b.start()].strip() not in ("",) for a, b in zip(run, run[1:])):
-                break
+            run = words[i:]
             if _acronym(tuple(w.group() for w in run)) == acronym.upper():
                 name = text[run[0].start():run[-1].end()]
                 found.append(Mention(field_name, run[0].start(), run[-1].end(), name, "ORG"))
