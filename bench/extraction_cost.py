@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flows.nlp import load_nlp  # noqa: E402
-from transforms.extract import extract_article  # noqa: E402
+from transforms.extract import extract_article, field_texts  # noqa: E402
 from transforms.ingest import ingest_frames  # noqa: E402
 
 
@@ -27,7 +27,7 @@ def main() -> int:
     raw = args.raw_dir / "raw" if (args.raw_dir / "raw").is_dir() else args.raw_dir
     files = sorted(raw.rglob("*.txt"))[:args.limit]
     articles, _ = ingest_frames([(p.name, p.read_bytes()) for p in files], datetime.now(timezone.utc))
-    texts = [x for t, b in zip(articles["title"], articles["body"], strict=True) for x in (t or "", b)]
+    texts = list(field_texts(articles["title"].to_list(), articles["body"].to_list()))
     nlp = load_nlp()
     nlp_times, extract_times = [], []
     for _ in range(args.repeat):

@@ -18,22 +18,24 @@ def _quiet_defaults() -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newspipe", description="Raw news texts to validated Parquet tables of articles, entities and quotes.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the pipeline once on the embedded Prefect server")
-    run.add_argument("--raw-dir", default=DEFAULT_RAW_DIR, type=Path, help="folder of raw *.txt articles (default: data/raw)")
-    run.add_argument("--out-dir", default=DEFAULT_OUT_DIR, type=Path, help="folder for tables and report (default: data/out)")
-    run.add_argument("--batch-size", default=DEFAULT_BATCH_SIZE, type=int, help="articles per batch (default: %(default)s)")
-    run.add_argument("--max-file-mb", default=DEFAULT_MAX_FILE_MB, type=float,
-                     help="larger raw files are rejected as too_large (default: %(default)s)")
+    _add_run_options(sub.add_parser("run", help="run the pipeline once on the embedded Prefect server"))
     serve = sub.add_parser("serve", help="serve the flow on a cron schedule against the Prefect server in PREFECT_API_URL")
     serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
     serve.add_argument("--name", default="newspipe-scheduled", help="deployment name (default: %(default)s)")
-    for option in ("--raw-dir", "--out-dir", "--batch-size", "--max-file-mb"):
-        source = next(a for a in run._actions if option in a.option_strings)
-        serve.add_argument(option, default=source.default, type=source.type, help=source.help)
+    _add_run_options(serve)
     clean = sub.add_parser("clean", help="show how one raw file is cleaned")
     clean.add_argument("file", type=Path)
     clean.add_argument("--explain", action="store_true", help="list every line with the decision and its reason")
     return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The flow's parameters, the same for a one-off run and a scheduled one."""
+    parser.add_argument("--raw-dir", default=DEFAULT_RAW_DIR, type=Path, help="folder of raw *.txt articles (default: data/raw)")
+    parser.add_argument("--out-dir", default=DEFAULT_OUT_DIR, type=Path, help="folder for tables and report (default: data/out)")
+    parser.add_argument("--batch-size", default=DEFAULT_BATCH_SIZE, type=int, help="articles per batch (default: %(default)s)")
+    parser.add_argument("--max-file-mb", default=DEFAULT_MAX_FILE_MB, type=float,
+                        help="larger raw files are rejected as too_large (default: %(default)s)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,19 +58,26 @@ def _serve(args) -> int:
     if not os.environ.get("PREFECT_API_URL"):
         return _fail(EXIT_USAGE, "serve needs a Prefect server: run `prefect server start` and "
                                  "export PREFECT_API_URL=http://127.0.0.1:4200/api")
-    if not args.raw_dir.is_dir():
-        return _fail(EXIT_USAGE, f"raw dir {args.raw_dir} does not exist; put *.txt articles there or pass --raw-dir")
+    if (bad := _bad_parameters(args)) is not None:
+        return bad
     from flows.pipeline import newspipe_run
 
     newspipe_run.serve(name=args.name, cron=args.cron, parameters=_flow_parameters(args))
     return EXIT_OK
 
 
-def _run(args) -> int:
+def _bad_parameters(args) -> int | None:
+    """Checked before Prefect starts, so a typo costs no server start-up."""
     if not args.raw_dir.is_dir():
         return _fail(EXIT_USAGE, f"raw dir {args.raw_dir} does not exist; put *.txt articles there or pass --raw-dir")
     if args.batch_size < 1:
         return _fail(EXIT_USAGE, "--batch-size must be at least 1")
+    return None
+
+
+def _run(args) -> int:
+    if (bad := _bad_parameters(args)) is not None:
+        return bad
     from flows.pipeline import ValidationFailed, newspipe_run
 
     try:

@@ -20,7 +20,7 @@ def extract_article(article_id: str, title: Doc, body: Doc) -> tuple[list[dict],
 def extract_frame(articles: pl.DataFrame, nlp: Language, batch_size: int = 32) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Entities and quotes of every article in the frame (the caller picks which articles)."""
     ids_, titles, bodies = (articles[c].to_list() for c in ("article_id", "title", "body"))
-    docs = nlp.pipe(_interleave(titles, bodies), batch_size=batch_size)
+    docs = nlp.pipe(field_texts(titles, bodies), batch_size=batch_size)
     entity_out, quote_out = [], []
     for article_id in ids_:
         title_doc, body_doc = next(docs), next(docs)
@@ -30,7 +30,8 @@ def extract_frame(articles: pl.DataFrame, nlp: Language, batch_size: int = 32) -
     return to_frame(entity_out, schemas.ENTITIES), to_frame(quote_out, schemas.QUOTES)
 
 
-def _interleave(titles: list, bodies: list) -> Iterable[str]:
+def field_texts(titles: list, bodies: list) -> Iterable[str]:
+    """Title, body, title, body...: the order in which `extract_frame` pairs the parsed Docs."""
     for title, body in zip(titles, bodies, strict=True):
         yield title or ""
         yield body
