@@ -146,3 +146,52 @@ def test_indirect_speech_is_a_row_with_the_same_speaker_fields(nlp):
 def test_reported_clause_holding_a_quote_is_not_repeated_as_indirect(nlp):
     rows = quotes_of(nlp, 'Mayor John Smith said the protesters were "detained by mistake" on Sunday.')
     assert [r["quote_type"] for r in rows] == ["partial"]
+
+
+# -- transcripts, introductions, context ------------------------------------------------------
+
+def test_transcript_turns_are_one_quote_each_with_the_tagged_speaker(nlp):
+    body = ("Senator Mike Pence spoke to Chris Wallace on Sunday. Partial transcript as follows:\n\n"
+            '"WALLACE: Will she be at the debate tomorrow night?\n\n'
+            '"(CROSSTALK.)\n\n'
+            '"PENCE: She will not be attending the debate tomorrow night.\n\n'
+            '"WALLACE: Why not?')
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] != "indirect"]
+    assert [(r["speaker_mention"], r["text"]) for r in rows] == [
+        ("WALLACE", "Will she be at the debate tomorrow night?"),
+        ("PENCE", "She will not be attending the debate tomorrow night."),
+        ("WALLACE", "Why not?")]
+    assert rows[1]["speaker"] == "Mike Pence"
+
+
+def test_a_lone_capitalised_label_is_not_a_transcript_speaker():
+    from transforms.quotes import find_segments, transcript_turns
+    text = '"UPDATE: The council met again on Friday and voted."'
+    segments, turns = transcript_turns(text, find_segments(text))
+    assert turns == {} and text[segments[0].start:].startswith("UPDATE:")
+
+
+def test_markup_attribute_values_are_not_quotes():
+    text = 'tweet pic="pic.twitter.com/x" author="someone" said "real words here" today'
+    assert [text[s.start:s.end] for s in find_segments(text)] == ["real words here"]
+
+
+def test_a_name_before_the_colon_introduces_the_quote(nlp):
+    body = ("More from Jeffrey Jones: \u201cThe partisanship of the state population is a starting point "
+            "in determining the vote.\u201d")
+    rows = quotes_of(nlp, body)
+    assert rows[0]["speaker"] == "Jeffrey Jones"
+
+
+def test_a_quote_with_no_cue_continues_the_statement_before_it(nlp):
+    body = ("The administration may be reluctant to act, Adam Schiff said. \"The other factor the administration "
+            "may be considering is the appearance of taking sides in the election.\"")
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
+    assert rows[0]["speaker"] == "Adam Schiff"
+
+
+def test_confidence_is_a_probability_and_ranks_named_above_unattributed(nlp):
+    named = quotes_of(nlp, '"We will rebuild the bridge before the winter," Anna Berg said.')[0]
+    floating = quotes_of(nlp, 'The night was cold.\n\n"We will rebuild the bridge before the winter and the spring."')
+    assert 0 <= named["confidence"] <= 1
+    assert all(q["confidence"] < named["confidence"] for q in floating)

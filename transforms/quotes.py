@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
 from transforms.entities import Entity, Mention
+from transforms.quote_filter import keeps, probability, quote_features
 
 CUE_LEMMAS = frozenset("""
 say tell add insist write note claim argue explain state warn ask reply respond declare announce
@@ -41,12 +42,17 @@ SINGLE_OPEN, SINGLE_CLOSE = "\u2018", "\u2019"
 _MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _SINGLE_MARKS = re.compile("['\u2018\u2019]")
 _WORD = re.compile(r"\w+")
+# '"PENCE: Well, look, ...': a transcript turn opens with its speaker's name in capitals and a colon
+_TURN_TAG = re.compile(r"([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
+# '"(CROSSTALK.)': a stage direction inside a transcript, not speech
+_STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]]\W*$")
 # '"..." ― Christina Lastra' / '— Sen. Jo Bloggs, a Democrat': a dash, then a capitalised name, then the line ends
 _DASH_SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*((?:[A-Z][\w.'\u2019-]*\s?){1,5})[,.]?\s*(?:$|,)")
 
 # Confidence of an attribution by how the speaker was found; an unclosed mark costs a little.
-CONFIDENCE = {"named": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55, "floating": 0.5,
-              "none": 0.2}
+# Quoted rows get the learned probability of transforms/quote_filter.py instead.
+CONFIDENCE = {"named": 0.9, "turn": 0.9, "signature": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55,
+              "context": 0.5, "floating": 0.5, "none": 0.2}
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Attribution:
     mention: str | None
     cue: str | None
     how: str               # a key of CONFIDENCE
+    cue_lemma: str | None = None
 
 
 def find_segments(text: str, single_quotes: bool = False) -> list[Segment]:
@@ -79,13 +86,16 @@ def find_segments(text: str, single_quotes: bool = False) -> list[Segment]:
 
 def _paragraph_segments(par: str, offset: int, par_no: int, single_quotes: bool) -> list[Segment]:
     marks = _SINGLE_MARKS if single_quotes else _MARKS
-    out, open_at = [], None
+    out, open_at, in_attribute = [], None, False
     for m in marks.finditer(par):
         i, ch = m.start(), m.group()
         before = par[i - 1] if i else " "
         after = par[i + 1] if i + 1 < len(par) else " "
         if single_quotes and before.isalnum() and after.isalnum():
             continue  # an apostrophe: don't, Kazakhstan's
+        if in_attribute or (before == "=" and ch == '"'):
+            in_attribute = not in_attribute   # markup left in the text: author="x" is a value, not a quote
+            continue
         opens = ch in OPENERS or ch == SINGLE_OPEN or (
             ch in "\"'" and open_at is None and not before.isalnum() and not after.isspace())
         closes = ch in CLOSERS or ch == SINGLE_CLOSE or (ch in "\"'" and open_at is not None)
@@ -112,11 +122,32 @@ def _emit(out: list, par: str, offset: int, par_no: int, open_at: int, close_at:
                        None if close_at is None else offset + close_at, par_no))
 
 
-def group_quotations(text: str, segments: list[Segment], joins) -> list[list[Segment]]:
-    """Join segments of one quotation: across reopened paragraphs, or around an attribution."""
+def transcript_turns(text: str, segments: list[Segment]) -> tuple[list[Segment], dict[Segment, str]]:
+    """Segments with a transcript turn's speaker tag moved out of the quoted words, and the tags.
+
+    A tag counts only in a transcript: two or more quoted paragraphs open with one, so a lone
+    "UPDATE:" or "VIDEO:" stays part of its text. Stage directions ("(CROSSTALK.)") are dropped."""
+    tagged = [(seg, _TURN_TAG.match(text, seg.start)) for seg in segments]
+    tagged = [(seg, m if m and _starts_paragraph(text, seg.open_at) else None) for seg, m in tagged]
+    if sum(m is not None for _, m in tagged) < 2:
+        return segments, {}
+    kept, turns = [], {}
+    for seg, m in tagged:
+        if _STAGE_DIRECTION.match(text[seg.start:seg.end]):
+            continue
+        if m is not None and m.end() < seg.end:
+            seg = Segment(m.end(), seg.end, seg.open_at, seg.close_at, seg.paragraph)
+            turns[seg] = m.group(1)
+        kept.append(seg)
+    return kept, turns
+
+
+def group_quotations(text: str, segments: list[Segment], joins, turns=frozenset()) -> list[list[Segment]]:
+    """Join segments of one quotation: across reopened paragraphs, or around an attribution;
+    a new transcript turn always starts a quotation of its own."""
     groups: list[list[Segment]] = []
     for seg in segments:
-        if groups:
+        if groups and seg not in turns:
             prev = groups[-1][-1]
             continues_paragraph = (prev.close_at is None and seg.paragraph > prev.paragraph
                                    and _starts_paragraph(text, seg.open_at))
@@ -140,7 +171,8 @@ class ArticleQuotes:
         self.doc, self.field, self.text = doc, field, doc.text   # Doc.text is rebuilt on each access
         self._genders: dict[Entity, str | None] = {}
         self.titles = titles
-        self.segments = find_segments(self.text, single_quotes=(field == "title"))
+        self.segments, self.turns = transcript_turns(self.text, find_segments(self.text, single_quotes=(field == "title")))
+        self.entities = entities
         self.in_quote = [False] * len(doc)
         for seg in self.segments:
             span = doc.char_span(seg.open_at, (seg.close_at + 1) if seg.close_at is not None else seg.end,
@@ -186,7 +218,7 @@ class ArticleQuotes:
 
     # -- quotations ---------------------------------------------------------------------------
     def quotations(self) -> list[list[Segment]]:
-        return group_quotations(self.text, self.segments, self.joins)
+        return group_quotations(self.text, self.segments, self.joins, self.turns)
 
     def frame_tokens(self, group: list[Segment]) -> list[Token]:
         """Tokens outside quotes in the sentences the quotation touches, plus a colon intro."""
@@ -345,19 +377,25 @@ class ArticleQuotes:
         return max(found, key=lambda f: f[0])[1] if found else None
 
     def attribute(self, group: list[Segment]) -> Attribution:
+        if group[0] in self.turns:
+            return self.turn_speaker(self.turns[group[0]])
         signed = self.dash_signature(group)
         if signed is not None:
             return signed
         frame = self.frame_tokens(group)
         cue = self.nearest_cue(group, frame)
         if cue is None:
-            return self.clause_agent(group)
-        head = self.subject_of(cue)
+            agent = self.clause_agent(group)
+            if agent.how != "none":
+                return agent
+            return self.introduction(group) or self.preceding_statement(group) or agent
+        head = self.subject_of(cue) or self.adjacent_name(cue)
+        lemma = "according" if cue.lower_ == "according" else cue.lemma_.lower()
         if head is None:
-            return Attribution(None, None, self.cue_text(cue), "none")
+            return Attribution(None, None, self.cue_text(cue), "none", lemma)
         span = self.speaker_span(head)
         entity, how = self.entity_for(span, head, group[0].open_at)
-        return Attribution(entity, span.text, self.cue_text(cue), how)
+        return Attribution(entity, span.text, self.cue_text(cue), how, lemma)
 
     def dash_signature(self, group: list[Segment]) -> Attribution | None:
         """Attribution by layout: '"...," ― Christina Lastra' right after the closing mark."""
@@ -375,7 +413,82 @@ class ArticleQuotes:
         at = last.close_at + 1 + sign.start(1)
         name = self.doc.char_span(at, at + len(words), alignment_mode="expand")
         hit = next((self.mention_at[t.i] for t in name if t.i in self.mention_at), None) if name else None
-        return Attribution(hit[0] if hit else None, words, None, "named" if hit else "unresolved")
+        return Attribution(hit[0] if hit else None, words, None, "signature")
+
+    def adjacent_name(self, cue: Token) -> Token | None:
+        """A named entity right before or after a cue the parser left without a subject
+        ("Tulsa police Chief Chuck Jordan said Monday", "said Jordan")."""
+        i = cue.i - 1
+        while i >= 0 and self.doc[i].pos_ in ("ADV", "AUX", "PART") and not self.in_quote[i]:
+            i -= 1
+        for j in (i, cue.i + 1):
+            if 0 <= j < len(self.doc) and j in self.mention_at and not self.in_quote[j]:
+                if self.mention_at[j][0].label in ("PERSON", "ORG", "NORP", "GPE"):
+                    return self.doc[j]
+        return None
+
+    def introduction(self, group: list[Segment]) -> Attribution | None:
+        """A colon introduction with no reporting verb: the name right before the colon
+        ("More from Jones: "...") or the subject of the introducing clause when it is a known
+        entity ("Clinton has since apologized for what happened: "...")."""
+        before = self.text[:group[0].open_at].rstrip()
+        gap = self.text[len(before):group[0].open_at]
+        if not before.endswith(":") or gap.count("\n") > 2:
+            return None
+        colon = self.doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        if colon is None or colon.start == 0:
+            return None
+        at = colon.start - 1
+        if at in self.mention_at and not self.in_quote[at] and self.mention_at[at][0].label in ("PERSON", "ORG", "NORP"):
+            entity, mention = self.mention_at[at]
+            return Attribution(entity, mention.text, None, "named")
+        intro = [t for t in self.doc[colon[0].sent.start:colon.start] if not self.in_quote[t.i]]
+        for verb in reversed([t for t in intro if t.pos_ in ("VERB", "AUX")]):
+            head = self.subject_of(verb)
+            if head is None:
+                continue
+            span = self.speaker_span(head)
+            entity, how = self.entity_for(span, head, group[0].open_at)
+            if entity is not None:
+                return Attribution(entity, span.text, None, "context", verb.lemma_.lower())
+        return None
+
+    def preceding_statement(self, group: list[Segment]) -> Attribution | None:
+        """A quote with no cue of its own continues the statement just before it: the previous
+        sentence of its paragraph ("..., Schiff said. "The other factor ...") or, for a quote
+        opening its paragraph, the last sentence of the paragraph before, including an
+        introduction with no reporting verb ("Sanders made the following comment:")."""
+        first = self.doc.char_span(group[0].open_at, group[0].open_at + 1, alignment_mode="expand")
+        if first is None or not self.starts_statement(group[0]) or first.start == 0:
+            return None
+        sent = self.doc[first.start - 1].sent
+        if sent.end > first.start + 1:    # the quote is inside that sentence: not a new statement
+            return None
+        between = self.text[sent.end_char:group[0].open_at]
+        if between.count("\n") > 2 or "\n" in sent.text.strip() or self.in_quote[sent.end - 1]:
+            return None
+        cues = [t for t in sent if self.is_cue(t) and self.subject_of(t) is not None]
+        if cues:
+            cue = cues[-1]
+            head = self.subject_of(cue)
+            cue_text, lemma = self.cue_text(cue), "according" if cue.lower_ == "according" else cue.lemma_.lower()
+        elif sent.text.rstrip().endswith(":"):
+            head = self.subject_of(sent.root)
+            cue_text = lemma = None
+            if head is None or head.i not in self.mention_at:
+                return None
+        else:
+            return None
+        span = self.speaker_span(head)
+        entity, _ = self.entity_for(span, head, group[0].open_at)
+        return Attribution(entity, span.text, cue_text, "context", lemma)
+
+    def turn_speaker(self, tag: str) -> Attribution:
+        """A transcript tag ("PENCE") names the person of the article with that surname."""
+        last = tag.split()[-1].casefold()
+        people = [e for e in self.entities if e.label == "PERSON" and e.name.split()[-1].casefold() == last]
+        entity = max(people, key=lambda e: len(e.mentions)) if people else None
+        return Attribution(entity, tag, None, "turn")
 
     def clause_agent(self, group: list[Segment]) -> Attribution:
         """No reporting verb: quoted words inside a clause belong to its subject when that is a
@@ -393,7 +506,7 @@ class ArticleQuotes:
             entity, _ = self.entity_for(speaker, head, group[0].open_at)
             if entity is None:
                 break
-            return Attribution(entity, speaker.text, self.cue_text(verb), "agent")
+            return Attribution(entity, speaker.text, self.cue_text(verb), "agent", verb.lemma_.lower())
         return Attribution(None, None, None, "none")
 
     def reported_speech(self) -> list[tuple[Span, Attribution]]:
@@ -416,7 +529,7 @@ class ArticleQuotes:
                     continue
                 span = self.speaker_span(head)
                 entity, how = self.entity_for(span, head, content.start_char)
-                found.append((content, Attribution(entity, span.text, self.cue_text(cue), how)))
+                found.append((content, Attribution(entity, span.text, self.cue_text(cue), how, cue.lemma_.lower())))
         return found
 
     def quote_type(self, group: list[Segment], attribution: Attribution) -> str:
@@ -475,8 +588,13 @@ def title_map(docs: dict[str, Doc], entities: list[Entity]) -> dict[str, Counter
     return titles
 
 
-def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]) -> list[dict]:
-    """Quote rows of one article, title then body, in reading order."""
+def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity],
+                   quote_model: dict | None = None, keep_all: bool = False) -> list[dict]:
+    """Quote rows of one article, title then body, in reading order.
+
+    Quoted rows carry the learned probability of being a real, rightly attributed quotation as
+    `confidence` and are dropped under the model's threshold; `keep_all` keeps them, with their
+    features, for training that model."""
     titles = title_map(docs, entities)
     rows: list[dict] = []
     for field, doc in docs.items():
@@ -492,17 +610,32 @@ def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]
                 floating = (previous is not None and previous.speaker is not None and kind == "direct"
                             and group[0].paragraph - previous_par <= 2)
                 if floating:
-                    attribution = Attribution(previous.speaker, previous.mention, previous.cue, "floating")
+                    attribution = Attribution(previous.speaker, previous.mention, previous.cue, "floating",
+                                              previous.cue_lemma)
                 elif kind == "partial" or _word_count(state.text, group) < 4:
                     continue   # scare quotes, titles, nicknames: quoted words with nobody saying them
-            rows.append(_row(article_id, field, state.text, group, attribution, kind))
+            row = _row(article_id, field, state.text, group, attribution, kind)
             if attribution.how != "floating":
                 previous = attribution
             previous_par = group[-1].paragraph
+            if field == "body":
+                features = quote_features(row["text"], kind, attribution.how, attribution.cue_lemma, len(group),
+                                          any(s.close_at is None for s in group), _word_before(state.text, group[0].open_at))
+                row["confidence"] = round(probability(features, quote_model), 2)
+                if keep_all:
+                    row["features"] = features
+                elif not keeps(row["confidence"], quote_model):
+                    continue
+            rows.append(row)
         for content, attribution in state.reported_speech():
             segment = Segment(content.start_char, content.end_char, content.start_char, None, -1)
             rows.append(_row(article_id, field, state.text, [segment], attribution, "indirect"))
     return rows
+
+
+def _word_before(text: str, at: int) -> str:
+    words = _WORD.findall(text[max(0, at - 40):at])
+    return words[-1] if words else ""
 
 
 def _word_count(text: str, group: list[Segment]) -> int:
