@@ -21,6 +21,9 @@ from transforms.frames import to_frame
 from transforms.ingest import ingest_frames, ingest_one
 from tests.test_ingest import NOW
 
+# Threads of other session fixtures (the Prefect harness) may use the global `random` while an
+# example is generated; Hypothesis then warns about code that is not the strategies'.
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 CI = bool(os.environ.get("CI"))
 SCALE = int(os.environ.get("NEWSPIPE_PROPERTY_SCALE", "1"))
 FAST = settings(max_examples=200 * SCALE, deadline=None, derandomize=CI)
