@@ -19,8 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newspipe", description="Raw news texts to validated Parquet tables of articles, entities and quotes.")
     sub = parser.add_subparsers(dest="command", required=True)
     _add_run_options(sub.add_parser("run", help="run the pipeline once on the embedded Prefect server"))
-    serve = sub.add_parser("serve", help="serve the flow on a cron schedule against the Prefect server in PREFECT_API_URL")
-    serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
+    serve = sub.add_parser("serve", help="serve the flow on a schedule against the Prefect server in PREFECT_API_URL")
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='schedule, e.g. "0 * * * *" for hourly (cron has minute granularity)')
+    when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS instead of on a cron schedule")
     serve.add_argument("--name", default="newspipe-scheduled", help="deployment name (default: %(default)s)")
     _add_run_options(serve)
     clean = sub.add_parser("clean", help="show how one raw file is cleaned")
@@ -55,14 +57,26 @@ def _flow_parameters(args) -> dict:
 
 def _serve(args) -> int:
     """Schedules need a real Prefect server; the embedded temporary one dies with the process."""
-    if not os.environ.get("PREFECT_API_URL"):
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
         return _fail(EXIT_USAGE, "serve needs a Prefect server: run `prefect server start` and "
                                  "export PREFECT_API_URL=http://127.0.0.1:4200/api")
     if (bad := _bad_parameters(args)) is not None:
         return bad
+    if args.interval is not None and args.interval <= 0:
+        return _fail(EXIT_USAGE, "--interval must be a positive number of seconds")
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        if (err := client.api_healthcheck()) is not None:
+            return _fail(EXIT_USAGE, f"no Prefect server answers at PREFECT_API_URL={api_url} ({type(err).__name__}); "
+                                     "start one with `prefect server start` or fix the URL")
     from flows.pipeline import newspipe_run
 
-    newspipe_run.serve(name=args.name, cron=args.cron, parameters=_flow_parameters(args))
+    # limit=1: runs of one deployment share OUT, so a run that overruns its slot delays the next
+    # instead of overlapping it.
+    newspipe_run.serve(name=args.name, cron=args.cron, interval=args.interval, limit=1,
+                       parameters=_flow_parameters(args))
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 import secrets
 import shutil
+import stat
 
 import polars as pl
 import pyarrow as pa
@@ -46,15 +47,31 @@ class Run:
 
 
 def discover(raw_dir: Path) -> list[RawFile]:
-    """Every *.txt below raw_dir (hidden folders skipped), in source_path order."""
+    """Every visible file below raw_dir, in source_path order; the caller rejects what is not .txt.
+
+    Hidden files and folders (name starting with '.') are skipped, and so are pipes, sockets and
+    devices (reading one could block the run). A broken link is listed, so it ends as a reject.
+    A name that is not UTF-8 is listed with its bad bytes escaped (`caf\\xe9.txt`): it cannot be
+    opened under that name, so it too ends as a reject, and the tables stay valid UTF-8.
+    """
     if not raw_dir.is_dir():
         raise RawDirMissing(f"raw dir {raw_dir} does not exist or is not a folder")
     found = []
-    for path in raw_dir.rglob("*.txt"):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        found.append(RawFile(rel.as_posix(), path.stat().st_size))
+    for folder, dirs, names in os.walk(raw_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = Path(folder, name)
+            rel = path.relative_to(raw_dir).as_posix().encode("utf-8", "surrogateescape")
+            source_path = rel.decode("utf-8", "backslashreplace")
+            try:
+                info = path.stat()          # through a link to its target
+            except OSError:                 # a broken link: listed, reading it gives the reason
+                found.append(RawFile(source_path, 0))
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append(RawFile(source_path, info.st_size))
     return sorted(found, key=lambda f: f.source_path)
 
 

@@ -21,7 +21,8 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One temporary Prefect API for the whole session (it takes ~25 s to start)."""
+    """One temporary Prefect API for the whole session (it takes ~25 s to start; on a busy
+    machine over the harness's default 30 s limit, hence 120)."""
     from prefect.testing.utilities import prefect_test_harness
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):
         yield

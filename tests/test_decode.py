@@ -41,3 +41,10 @@ def test_html_saved_as_text_is_reduced_to_its_visible_text():
 
 def test_html_blocks_become_separate_lines():
     assert html_to_text("<p>One</p><p>Two</p>").split() == ["One", "Two"]
+
+
+def test_html_menus_sidebars_and_forms_are_not_text():
+    page = ("<html><body><nav><a href='/'>Home</a> | <a href='/world'>World</a></nav><h1>Storm hits coast</h1>"
+            "<aside>Most read: Ten things</aside><p>A storm hit the coast.</p>"
+            "<form><button>Subscribe</button></form></body></html>")
+    assert decode_bytes(page.encode()).text.strip().split("\n\n") == ["Storm hits coast", "A storm hit the coast."]

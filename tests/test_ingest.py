@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import polars as pl
 
-from transforms.ingest import apply_duplicates, duplicate_map, ingest_frames
+from transforms.ingest import MAX_FIELD_CHARS, apply_duplicates, duplicate_map, ingest_frames
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -35,3 +35,18 @@ def test_duplicates_point_at_the_copy_with_the_smallest_source_path():
     by_path = dict(zip(marked["source_path"], marked["duplicate_of"]))
     first = marked.filter(pl.col("source_path") == "a.txt")["article_id"][0]
     assert by_path == {"c.txt": first, "a.txt": None, "b.txt": None}
+
+
+def test_a_file_that_is_not_txt_is_rejected_whatever_it_holds():
+    articles, rejects = ingest_frames([("notes.md", b"Headline\n\nA body of text here."),
+                                       ("LOUD.TXT", b"Headline\n\nA body of text here.")], NOW)
+    assert articles["source_path"].to_list() == ["LOUD.TXT"]
+    assert rejects.row(0, named=True)["reason"] == "not_txt"
+
+
+def test_a_body_longer_than_the_parser_takes_is_rejected_as_too_large():
+    text = "Headline\n\n" + "word " * (MAX_FIELD_CHARS // 5 + 1)
+    articles, rejects = ingest_frames([("huge.txt", text.encode())], NOW)
+    assert articles.height == 0
+    assert rejects.row(0, named=True)["reason"] == "too_large"
+    assert "split the file" in rejects.row(0, named=True)["detail"]

@@ -53,9 +53,9 @@ def table(out, name):
 def test_every_raw_txt_file_is_an_article_or_a_reject(corpus, out):
     articles, rejects = table(out, "articles"), table(out, "rejects")
     seen = sorted(articles["source_path"].to_list() + rejects["source_path"].to_list())
-    assert seen == sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.txt"))
+    assert seen == sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file())
     assert dict(zip(rejects["source_path"], rejects["reason"])) == {
-        "empty.txt": "empty", "blank.txt": "blank", "image.txt": "binary"}
+        "empty.txt": "empty", "blank.txt": "blank", "image.txt": "binary", "readme.md": "not_txt"}
 
 
 def test_tables_have_the_contract_columns(out):

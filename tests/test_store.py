@@ -1,3 +1,5 @@
+import os
+
 import polars as pl
 import pytest
 
@@ -6,11 +8,18 @@ from transforms import schemas
 from transforms.frames import empty_frame
 
 
-def test_discover_finds_nested_txt_files_in_path_order_and_skips_hidden_ones(tmp_path):
-    for rel in ["b/z.txt", "a.txt", "b/n\u00e9 w file.txt", ".hidden/x.txt", "notes.md"]:
+def test_discover_lists_every_visible_file_in_path_order_and_skips_hidden_ones(tmp_path):
+    for rel in ["b/z.txt", "a.txt", "b/n\u00e9 w file.txt", ".hidden/x.txt", "b/.x.txt", "notes.md"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
-    assert [f.source_path for f in store.discover(tmp_path)] == ["a.txt", "b/n\u00e9 w file.txt", "b/z.txt"]
+    assert [f.source_path for f in store.discover(tmp_path)] == ["a.txt", "b/n\u00e9 w file.txt", "b/z.txt", "notes.md"]
+
+
+def test_discover_lists_broken_links_and_undecodable_names_but_not_pipes(tmp_path):
+    os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text("x")
+    assert [(f.source_path, f.size) for f in store.discover(tmp_path)] == [("caf\\xe9.txt", 1), ("link.txt", 0)]
 
 
 def test_discover_names_a_missing_raw_dir(tmp_path):

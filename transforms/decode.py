@@ -78,12 +78,14 @@ def looks_like_html(text: str) -> bool:
 
 
 class _TextExtractor(HTMLParser):
-    """Keeps the text of a page, one line per block element, without scripts or styles."""
+    """Keeps the text of a page, one line per block element, without scripts, styles, menus,
+    sidebars and forms: the markup says they are not the article, which the cleaner cannot see."""
 
-    SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "aside", "form", "iframe",
+            "button", "select"}
     BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
-             "section", "article", "header", "footer", "nav", "aside", "blockquote", "title",
-             "figcaption", "figure", "pre", "hr", "table", "dd", "dt", "main", "form"}
+             "section", "article", "header", "footer", "blockquote", "title",
+             "figcaption", "figure", "pre", "hr", "table", "dd", "dt", "main"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

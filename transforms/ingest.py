@@ -11,15 +11,23 @@ from transforms.frames import to_frame
 from transforms.lang import detect_lang
 
 _WORDS = re.compile(r"\w+")
+# spaCy's default `Language.max_length`: it refuses longer texts (its parser needs about 1 GB of
+# memory per 100,000 characters), so a longer title or body is rejected here, not in extraction.
+MAX_FIELD_CHARS = 1_000_000
 
 
 def ingest_one(source_path: str, raw: bytes, ingested_at: datetime) -> tuple[dict | None, dict | None]:
     """(article row, None) or (None, reject row): every input ends in exactly one of the two."""
     try:
+        if not source_path.lower().endswith(".txt"):
+            raise Rejected("not_txt", "only *.txt files are read as articles; rename it if it holds one")
         decoded = decode_bytes(raw)
         cleaned = clean_text(decoded.text)
         if not cleaned.body.strip():
             raise Rejected("no_body", f"no article text left after cleaning {len(decoded.text)} characters")
+        if (longest := max(len(cleaned.title or ""), len(cleaned.body))) > MAX_FIELD_CHARS:
+            raise Rejected("too_large", f"a title or body of {longest:,} characters is over the {MAX_FIELD_CHARS:,} "
+                                        "the parser takes; split the file")
     except Rejected as rejected:
         return None, reject_row(source_path, rejected.reason, rejected.detail, len(raw))
     body = cleaned.body

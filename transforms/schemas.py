@@ -10,7 +10,7 @@ ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT
                  "WORK_OF_ART", "LAW", "LANGUAGE")
 QUOTE_TYPES = ("direct", "partial", "indirect")
 FIELDS = ("title", "body")
-REJECT_REASONS = ("empty", "blank", "binary", "too_large", "unreadable", "no_body")
+REJECT_REASONS = ("empty", "blank", "binary", "too_large", "unreadable", "no_body", "not_txt")
 
 MENTION = pa.struct([
     ("field", pa.string()),

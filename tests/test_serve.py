@@ -1,0 +1,179 @@
+"""Scheduled runs against a real `prefect server start`: `newspipe serve` registers the deployment,
+the server's scheduler creates the flow run, the served process runs it and writes the tables;
+`prefect deploy` registers prefect.yaml's deployment with its cron schedule.
+
+One server per module (own PREFECT_HOME, so its own SQLite database; loopback; free port). It
+takes 15-30 s to start; the scheduled run follows within ~10 s (the settings below), then runs
+the flow (~20 s).
+"""
+from contextlib import contextmanager
+import json
+import os
+from pathlib import Path
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import polars as pl
+import pytest
+
+from tests.conftest import REPO, SEEDS
+
+NEWSPIPE = [sys.executable, "-m", "flows.cli"]
+PREFECT = [sys.executable, "-m", "prefect"]
+INTERVAL_SECONDS = 2
+# Seconds between the scheduler's passes over newly created deployments (default 5); a new
+# deployment's first runs come from that pass, not from the main loop (every 60 s).
+SCHEDULER = {"PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "1"}
+# Seconds between the served runner's polls for due runs (default 10).
+RUNNER = {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+
+
+def _base_env(home: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    return env | {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                  "GX_ANALYTICS_ENABLED": "false"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
+
+
+def _stop(proc: subprocess.Popen, grace_seconds: float) -> None:
+    """SIGTERM to the process group (the server's workers, the runner's flow-run processes), then SIGKILL."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)     # whatever of the group is left
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+@contextmanager
+def _started(cmd: list[str], env: dict, log: Path, grace_seconds: float):
+    """A background process in its own group, always stopped, its output in `log`."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield proc
+        finally:
+            _stop(proc, grace_seconds)
+
+
+def _wait_for(what: str, probe, proc: subprocess.Popen, log: Path, timeout: float):
+    """Poll `probe` until it returns something; fail early with the log if `proc` died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (found := probe()) is not None:
+            return found
+        assert proc.poll() is None, f"{what}: the process exited with {proc.returncode}:\n{_tail(log)}"
+        time.sleep(0.5)
+    pytest.fail(f"{what}: nothing after {timeout:.0f} s:\n{_tail(log)}")
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    """(api_url, env for clients) of a fresh `prefect server start` with its scheduler on."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    log = home / "server.log"
+    cmd = [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", "--scheduler"]
+    with _started(cmd, _base_env(home) | SCHEDULER, log, grace_seconds=10) as server:
+        def healthy():
+            try:
+                return httpx.get(f"{api}/health", timeout=2).is_success or None
+            except httpx.HTTPError:
+                return None
+        _wait_for("prefect server /api/health", healthy, server, log, timeout=120)
+        yield api, _base_env(home) | {"PREFECT_API_URL": api}
+
+
+def _deployment(api: str, name: str) -> dict | None:
+    response = httpx.get(f"{api}/deployments/name/{name}", timeout=5)
+    return response.json() if response.status_code == 200 else None
+
+
+def _first_finished_run(api: str, deployment_id: str) -> dict | None:
+    runs = httpx.post(f"{api}/flow_runs/filter", timeout=5, json={
+        "deployments": {"id": {"any_": [deployment_id]}},
+        "flow_runs": {"state": {"type": {"any_": ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]}}},
+        "sort": "EXPECTED_START_TIME_ASC", "limit": 1}).json()
+    return runs[0] if runs else None
+
+
+@pytest.mark.slow
+def test_serve_runs_the_flow_the_scheduler_created_and_writes_the_tables(prefect_server, tmp_path):
+    api, env = prefect_server
+    out, log = tmp_path / "out", tmp_path / "serve.log"
+    cmd = [*NEWSPIPE, "serve", "--interval", str(INTERVAL_SECONDS), "--name", "test-serve",
+           "--raw-dir", str(SEEDS), "--out-dir", str(out)]
+    # The next run may be under way when the test is done with the first: no waiting for it.
+    with _started(cmd, env | RUNNER, log, grace_seconds=2) as serve:
+        deployment = _wait_for("deployment registered by serve", lambda: _deployment(api, "newspipe/test-serve"),
+                               serve, log, timeout=60)
+        run = _wait_for("a finished scheduled run", lambda: _first_finished_run(api, deployment["id"]),
+                        serve, log, timeout=240)
+
+    assert run["state_type"] == "COMPLETED", f"{run['state_name']}: {run['state']['message']}\n{_tail(log)}"
+    # Created by the server's scheduler from the deployment's schedule, not by hand or at start-up.
+    schedules = {s["id"]: s["schedule"] for s in deployment["schedules"]}
+    assert run["auto_scheduled"] is True and run["created_by"]["type"] == "SCHEDULE"
+    assert schedules[run["created_by"]["id"]]["interval"] == INTERVAL_SECONDS
+    assert run["parameters"]["out_dir"] == str(out)
+
+    articles = pl.read_parquet(out / "articles")
+    assert sorted(articles["source_path"]) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert pl.read_parquet(out / "quotes").height > 0
+    assert (out / "validation" / "index.html").stat().st_size > 0
+    assert json.loads((out / "_state" / "last_run.json").read_text())["success"] is True
+
+
+@pytest.mark.slow
+def test_prefect_yaml_deploys_with_its_cron_schedule_and_pull_step(prefect_server):
+    api, env = prefect_server
+
+    # What `prefect work-pool create newspipe --type process` does, without a second CLI start-up.
+    httpx.post(f"{api}/work_pools/", json={"name": "newspipe", "type": "process"}, timeout=10).raise_for_status()
+    result = subprocess.run([*PREFECT, "--no-prompt", "deploy", "--all"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    deployment = _deployment(api, "newspipe/newspipe-hourly")
+    assert deployment["entrypoint"] == "flows/pipeline.py:newspipe_run"
+    assert deployment["work_pool_name"] == "newspipe"
+    assert [s["schedule"]["cron"] for s in deployment["schedules"] if s["active"]] == ["0 * * * *"]
+    assert deployment["pull_steps"] == [
+        {"prefect.deployments.steps.set_working_directory": {"directory": "{{ $NEWSPIPE_HOME }}"}}]
+    assert set(deployment["parameters"]) == {"raw_dir", "out_dir", "batch_size", "max_file_mb"}
+
+
+def test_serve_with_no_server_at_the_url_says_so():
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{_free_port()}/api",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    result = subprocess.run([*NEWSPIPE, "serve", "--interval", "60", "--raw-dir", str(SEEDS)],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "no Prefect server answers at PREFECT_API_URL" in result.stderr
+
+
+@pytest.mark.parametrize("when", [["--interval", "0"], ["--interval", "60", "--cron", "0 * * * *"], []])
+def test_serve_needs_exactly_one_valid_schedule(when):
+    env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    result = subprocess.run([*NEWSPIPE, "serve", *when, "--raw-dir", str(SEEDS)],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--interval" in result.stderr
