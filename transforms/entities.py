@@ -1,26 +1,44 @@
 """spaCy entity spans to one entity per real-world thing per article.
 
-spaCy labels each mention alone: "Kassym-Jomart Tokayev" may come out ORG and "Tokayev" PERSON
-in one article. Here the mentions of an article are trimmed (possessive, leading "the",
-honorific), clustered (same name; a surname or shorter form inside a longer person name; an
-acronym the article spells out), and each cluster takes its longest full name and the label
-most of its mentions carry.
+spaCy labels each mention alone, and the small model is weak exactly where news is
+repetitive: "Kassym-Jomart Tokayev" may come out ORG and "Tokayev" PERSON in one article, a
+results line "Pohang 3 Ulsan 2" is one PERSON, "Leicestershire beat Somerset" gives two places.
+So the mentions of an article are
+
+1. cut out of the model's spans: a name never runs over a number, a bracket, a comma, a spaced
+   dash or a line break, and loses its possessive, leading "the" and honorific;
+2. completed by rules for shapes the model misses: acronyms the article defines, organisation
+   names ending in an organisation word, initial + surname ("P. Simmons"), the place of a wire
+   dateline, the names of results tables, and the body's names in an ALL-CAPS headline;
+3. clustered (same name; a surname or shorter form inside a longer person name; an acronym the
+   article spells out), each cluster taking its longest full name and a label from the evidence
+   of all its mentions: the model's votes, a sports team's usage (followed by a score, beating or
+   losing to another) for a place that is not a country, a country name.
 """
 from collections import Counter
 from dataclasses import dataclass, field
 import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
+from transforms.countries import COUNTRIES
 from transforms.schemas import ENTITY_LABELS
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"})
 # Labels spaCy's small model confuses with each other on names; a shorter name may join a
 # longer one across them, never with GPE/LOC ("Washington" is not "George Washington").
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels whose names may hold a number ("Windows 95", "Boeing 747"); elsewhere a number ends a name.
+NUMBERED_LABELS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 ACRONYM_STOPWORDS = frozenset({"of", "for", "and", "the", "in", "on", "to", "de", "&"})
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$")
+# A trailing full stop that belongs to the name: "U.S.", "J.", "Inc.", "Jr."
+_KEEP_STOP = re.compile(r"(?:(?:^|[\s.])[A-Za-z]|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|Bros|Cie|Dept|Gov|Gen|Col|Lt))\.$")
+# Token texts a name never runs over.
+_BREAKS = frozenset(",;:()[]{}/|\u2014\u2013.!?\"\u201c\u201d")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,7 @@ class Mention:
     end: int
     text: str
     label: str          # spaCy's label for this mention alone (or how the mention was found)
+    team: bool = False  # used as a sports team here: followed by a score, beating or losing to another
 
 
 @dataclass(eq=False)   # identity: two clusters with equal fields are still two entities
@@ -44,9 +63,53 @@ class Entity:
         return tuple(self.name.casefold().split())
 
 
-def trim_mention(span: Span, field_name: str) -> Mention | None:
-    """The span without possessive, leading 'the', honorific, line break tail or edge punctuation."""
-    text, start = span.text, span.start_char
+# ---- the model's spans, cut into names ------------------------------------------------------
+
+def _is_number(text: str) -> bool:
+    return bool(_DIGIT.search(text)) and not any(ch.isalpha() for ch in text)
+
+
+def _breaks_name(tok: Token, label: str, in_table: bool) -> bool:
+    text = tok.text
+    if tok.is_space or "\n" in text or text in _BREAKS:
+        return True
+    if text in ("-", "--") and (tok.whitespace_ or (tok.i > 0 and tok.doc[tok.i - 1].whitespace_)):
+        return True   # a spaced dash: "CRICKET - LEICESTERSHIRE", "Far East Gold - Moribund"
+    if tok.tag_ == "POS":
+        return True
+    if _is_number(text):
+        return in_table or label not in NUMBERED_LABELS or not text.isdigit()
+    return False
+
+
+def mention_pieces(span: Span, field_name: str, in_table: bool = False) -> list[Mention]:
+    """The names inside one model span: "Pohang 3 Ulsan 2" is two, "Scott Draper (Australia" too."""
+    pieces, run = [], []
+    for tok in span:
+        if _breaks_name(tok, span.label_, in_table):
+            if run:
+                pieces.append(run)
+            run = []
+        else:
+            run.append(tok)
+    if run:
+        pieces.append(run)
+    out = []
+    for run in pieces:
+        start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+        m = trim_name(_span_text(span, start, end), start, span.label_, field_name)
+        if m is not None:
+            out.append(m)
+    return out
+
+
+def _span_text(span: Span, start: int, end: int) -> str:
+    return span.text[start - span.start_char:end - span.start_char]
+
+
+def trim_name(text: str, start: int, label: str, field_name: str) -> Mention | None:
+    """The name without leading 'the', honorific, possessive or edge punctuation; None when
+    nothing name-like is left (no capital letter, one letter)."""
     text = text.split("\n", 1)[0]
     words = text.split(" ")
     while words and (words[0].casefold() == "the" or words[0].casefold().rstrip(".") in HONORIFICS):
@@ -54,35 +117,22 @@ def trim_mention(span: Span, field_name: str) -> Mention | None:
         words = words[1:]
     text = " ".join(words)
     text = _POSSESSIVE.sub("", text)
-    lead = len(text) - len(text.lstrip("\"'\u201c\u201d\u2018\u2019([-–— ,."))
+    lead = len(text) - len(text.lstrip("\"'\u201c\u201d\u2018\u2019([-\u2013\u2014 ,."))
     text = text[lead:]
     start += lead
-    text = text.rstrip("\"'\u201c\u201d\u2018\u2019)]-–— ,.:;")
-    if not text or not any(ch.isalpha() for ch in text):
+    keep_stop = _KEEP_STOP.search(text) is not None
+    text = text.rstrip("\"'\u201c\u201d\u2018\u2019)]-\u2013\u2014 ,:;" + ("" if keep_stop else "."))
+    if len(text) < 2 or not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
         return None
-    return Mention(field_name, start, start + len(text), text, span.label_)
+    return Mention(field_name, start, start + len(text), text, label)
 
 
-def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
-    """Trimmed named-entity mentions of each field, acronym definitions, then the names the
-    article has established found again where the model missed them."""
-    out = []
-    for field_name, doc in docs.items():
-        text = doc.text   # rebuilt from the tokens on every access
-        ruled = acronym_definitions(text, field_name)
-        ruled += [m for m in organisation_names(text, field_name) if not _overlaps(m, _spans(ruled))]
-        model = [m for m in (trim_mention(s, field_name) for s in doc.ents if s.label_ in ENTITY_LABELS) if m]
-        # a rule-found name wins over the model's spans it overlaps, unless the model's is longer
-        ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
-                                             for m in model)]
-        out.extend(ruled)
-        out.extend(m for m in model if not _overlaps(m, _spans(ruled)))
-    return out + repeated_names(docs, out)
+def trim_mention(span: Span, field_name: str) -> Mention | None:
+    """One span as one name (kept for callers that want exactly one mention per span)."""
+    return trim_name(span.text, span.start_char, span.label_, field_name)
 
 
-def _spans(mentions: list[Mention]) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in mentions]
-
+# ---- rules for shapes the model misses -----------------------------------------------------
 
 # Words capitalised only because they start a sentence; never the first word of a name.
 SENTENCE_INITIAL = frozenset("""the a an this that these those his her their its our my your in on at by for
@@ -105,13 +155,18 @@ def organisation_names(text: str, field_name: str) -> list[Mention]:
             first = name.split()[0]
             start += len(first) + 1
             name = name[len(first) + 1:]
-        if len(name.split()) >= 2:
+        if len(name.split()) >= 2 and "\n" not in name:
             found.append(Mention(field_name, start, start + len(name), name, "ORG"))
     return found
 
 
-def _overlaps(m: Mention, spans: list[tuple[int, int]]) -> bool:
-    return any(m.start < end and start < m.end for start, end in spans)
+# "P. Simmons", "T.O'Gorman": one initial, then a surname; not "U.S. Open" (the initial must not
+# follow a letter or a full stop).
+_INITIAL_NAME = re.compile(r"(?<![\w.])[A-Z]\. ?(?:Mc|Mac|O'|De|Van)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def initial_names(text: str, field_name: str) -> list[Mention]:
+    return [Mention(field_name, m.start(), m.end(), m.group(), "PERSON") for m in _INITIAL_NAME.finditer(text)]
 
 
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z]?[A-Z]{1,7})\)")
@@ -141,13 +196,168 @@ def acronym_definitions(text: str, field_name: str) -> list[Mention]:
     return found
 
 
+_DATE = (r"(?:\d{4}-\d\d-\d\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}"
+         r"(?:,? \d{4})?|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?: \d{4})?)")
+_PLACE = r"[A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3}"
+# "LONDON 1996-08-30", "MILWAUKEE, Wisconsin Aug 29", "NEW YORK (Reuters) -": the place of a wire
+# dateline opening the body, in capitals, maybe with its region.
+_DATELINE = re.compile(rf"^(?P<place>[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){{0,3}})"
+                       rf"(?:, (?P<region>{_PLACE}))?(?:,? {_DATE}| \([A-Z][\w ]+\)\s*[-\u2013\u2014])")
+
+
+def dateline_places(text: str, field_name: str) -> list[Mention]:
+    m = _DATELINE.match(text)
+    if m is None:
+        return []
+    return [Mention(field_name, m.start(g), m.end(g), m.group(g), "GPE") for g in ("place", "region") if m.group(g)]
+
+
+def _table_lines(text: str) -> list[tuple[int, int]]:
+    """Lines of a results table or ranking: several numbers, few lowercase words."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        words = line.split()
+        if words:
+            numbers = sum(1 for w in words if _is_number(w.strip("(),.;:")))
+            lower = sum(1 for w in words if w[0].islower())
+            if numbers >= 2 and numbers >= 0.2 * len(words) and lower <= 0.3 * len(words):
+                out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+_TABLE_NAME = re.compile(r"[A-Z][\w'\u2019.&-]*(?: (?:(?:de|da|van|von|der|den|del|della|la|le|di|du|al|el|bin|of)"
+                         r" )*[A-Z][\w'\u2019.&-]*)*")
+
+
+def table_names(text: str, field_name: str, tables: list[tuple[int, int]], taken: list[Mention]) -> list[Mention]:
+    """Capitalised runs in table lines the model left unlabelled ("Stoke 4 3 1 0 7 4 10")."""
+    spans = _spans(taken)
+    found = []
+    for lo, hi in tables:
+        for m in _TABLE_NAME.finditer(text, lo, hi):
+            cand = trim_name(m.group(), m.start(), "", field_name)
+            if cand is None or _overlaps(cand, spans):
+                continue
+            after = text[cand.end:hi].lstrip()
+            if after.startswith(":"):
+                continue   # a label: "Attendance: 40,000", "Bowling:"
+            found.append(cand)
+    return found
+
+
+def _followed_by_score(text: str, end: int, line_end: int) -> bool:
+    after = text[end:line_end].lstrip(" ")
+    first = after.split(" ", 1)[0].rstrip(",;") if after else ""
+    return _is_number(first)
+
+
+TEAM_VERBS = frozenset("beat defeat thrash rout crush edge hammer overcome draw tie lose host play".split())
+
+
+def mark_teams(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]]) -> list[Mention]:
+    """Mentions used as sports teams: followed by a score in a table line, or the subject or
+    object of 'beat', 'drew', 'lost to'... ("Leicestershire beat Somerset")."""
+    text = doc.text
+    out = []
+    for m in mentions:
+        team = False
+        line = next(((lo, hi) for lo, hi in tables if lo <= m.start < hi), None)
+        if line is not None and text[max(line[0], m.start - 1):m.start] != "(":
+            team = _followed_by_score(text, m.end, line[1])
+        if not team:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                head = span.root
+                gov = head.head.head if head.dep_ == "pobj" and head.head.lower_ in ("to", "with") else head.head
+                team = (head.dep_ in ("nsubj", "dobj", "pobj") and gov.pos_ == "VERB"
+                        and gov.lemma_.lower() in TEAM_VERBS and _has_team_partner(gov, head))
+        out.append(Mention(m.field, m.start, m.end, m.text, m.label, True) if team else m)
+    return out
+
+
+def _has_team_partner(verb: Token, head: Token) -> bool:
+    """'X beat Y': the verb has a proper-noun subject and a proper-noun object (one is `head`)."""
+    args = [t for t in verb.children if t.dep_ in ("nsubj", "dobj")]
+    args += [g for t in verb.children if t.dep_ == "prep" and t.lower_ in ("to", "with") for g in t.children
+             if g.dep_ == "pobj"]
+    return head in args and sum(1 for t in args if t.pos_ == "PROPN") >= 2
+
+
+# ---- headline ------------------------------------------------------------------------------
+
+def _shouting(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+
+
+def names_in_text(text: str, field_name: str, known: list[Mention]) -> list[Mention]:
+    """The article's known names found again in `text`, case-insensitively, longest first (an
+    ALL-CAPS headline, where the model cannot tell a name from a word)."""
+    folded = text.casefold()
+    taken: list[tuple[int, int]] = []
+    found = []
+    for m in sorted({(m.text, m.label) for m in known}, key=lambda x: (-len(x[0]), x)):
+        name, label = m
+        for hit in re.finditer(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded):
+            if not any(hit.start() < e and s < hit.end() for s, e in taken):
+                taken.append((hit.start(), hit.end()))
+                found.append(Mention(field_name, hit.start(), hit.end(), text[hit.start():hit.end()], label))
+    return found
+
+
+# ---- collecting ----------------------------------------------------------------------------
+
+def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
+    """Model names and rule names of one field; a rule name wins over the model's spans it
+    overlaps, unless the model's is longer."""
+    text = doc.text   # rebuilt from the tokens on every access
+    tables = _table_lines(text)
+    ruled = acronym_definitions(text, field_name)
+    for rule in (organisation_names, initial_names):
+        ruled += [m for m in rule(text, field_name) if not _overlaps(m, _spans(ruled))]
+    if field_name == "body":
+        ruled += [m for m in dateline_places(text, field_name) if not _overlaps(m, _spans(ruled))]
+    model = []
+    for span in doc.ents:
+        if span.label_ in ENTITY_LABELS:
+            in_table = any(lo <= span.start_char < hi for lo, hi in tables)
+            model += mention_pieces(span, field_name, in_table)
+    ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
+                                         for m in model)]
+    found = ruled + [m for m in model if not _overlaps(m, _spans(ruled))]
+    found += table_names(text, field_name, tables, found)
+    return mark_teams(doc, found, tables)
+
+
+def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
+    """Every field's mentions (the body first: an ALL-CAPS headline is read with its names),
+    then the names the article has established found again where the model missed them."""
+    out: list[Mention] = []
+    for field_name in sorted(docs, key=lambda f: f != "body"):
+        doc = docs[field_name]
+        if field_name != "body" and _shouting(doc.text):
+            out += names_in_text(doc.text, field_name, [m for m in out if m.label])
+        else:
+            out += field_mentions(doc, field_name)
+    return out + repeated_names(docs, out)
+
+
+def _spans(mentions: list[Mention]) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in mentions]
+
+
+def _overlaps(m: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(m.start < end and start < m.end for start, end in spans)
+
+
 def repeated_names(docs: dict[str, Doc], mentions: list[Mention]) -> list[Mention]:
     """Tokens that repeat an established person's surname or an organisation's acronym but
     that the model left untagged ("Paul Grant ... Grant said")."""
     forms: dict[str, str] = {}
     for m in mentions:
         words = m.text.split()
-        if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3:
+        if m.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and not m.team:
             forms.setdefault(words[-1], "PERSON")
         elif m.label == "ORG" and len(words) == 1 and m.text.isupper() and len(m.text) >= 2:
             forms.setdefault(m.text, "ORG")
@@ -168,27 +378,29 @@ def _acronym(words: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words if w.casefold() not in ACRONYM_STOPWORDS and w[0].isalpha()).upper()
 
 
+# ---- clustering and labels -----------------------------------------------------------------
+
 def cluster_mentions(mentions: list[Mention]) -> list[Entity]:
-    """Group mentions that name the same thing; longest name and majority label win."""
+    """Group mentions that name the same thing; longest name and the evidence's label win."""
     by_name: dict[str, list[Mention]] = {}
     for m in mentions:
         by_name.setdefault(" ".join(m.text.casefold().split()), []).append(m)
     # Longest names first, so a shorter form finds the full name it belongs to.
     names = sorted(by_name, key=lambda n: (-len(n.split()), -len(n), n))
     clusters: list[list[str]] = []
-    home: dict[str, int] = {}
     for name in names:
         target = _find_home(name, by_name, clusters)
         if target is None:
-            home[name] = len(clusters)
             clusters.append([name])
         else:
-            home[name] = target
             clusters[target].append(name)
     entities = []
     for members in clusters:
         ms = sorted((m for n in members for m in by_name[n]), key=lambda m: (m.field != "title", m.start))
-        entities.append(Entity(name=_canonical_name(ms), label=_majority_label(ms), mentions=ms))
+        name = _canonical_name(ms)
+        label = _cluster_label(name, ms)
+        if label:
+            entities.append(Entity(name=name, label=label, mentions=ms))
     return entities
 
 
@@ -217,10 +429,23 @@ def _canonical_name(mentions: list[Mention]) -> str:
     return " ".join(best.text.split())
 
 
-def _majority_label(mentions: list[Mention]) -> str:
-    counts = Counter(m.label for m in mentions)
+def _cluster_label(name: str, mentions: list[Mention]) -> str | None:
+    """Majority of the labelled mentions, then the evidence: a place used as a team is an
+    organisation unless it is a country; a country name is a place unless it is a person's.
+    None for a cluster only a table rule found that has no evidence either way."""
+    counts = Counter(m.label for m in mentions if m.label)
+    folded = name.casefold()
+    team = any(m.team for m in mentions)
+    if team and folded not in COUNTRIES and (not counts or max(counts, key=counts.get) != "PERSON"
+                                             or len(name.split()) == 1):
+        return "ORG"
+    if not counts:
+        return "GPE" if folded in COUNTRIES else ("PERSON" if len(name.split()) >= 2 else None)
     longest = max(mentions, key=lambda m: len(m.text))
-    return max(counts, key=lambda lab: (counts[lab], lab == "PERSON", lab == longest.label))
+    label = max(counts, key=lambda lab: (counts[lab], lab == "PERSON", lab == longest.label))
+    if folded in COUNTRIES and label not in ("PERSON", "GPE"):
+        return "GPE"
+    return label
 
 
 def extract_entities(article_id: str, docs: dict[str, Doc]) -> list[Entity]:
