@@ -34,8 +34,15 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NUMBERED_LABELS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 ACRONYM_STOPWORDS = frozenset({"of", "for", "and", "the", "in", "on", "to", "de", "&"})
 _POSSESSIVE = re.compile(r"(?:['\u2019]s|(?<=s)['\u2019])$")
-# A trailing full stop that belongs to the name: "U.S.", "J.", "Inc.", "Jr."
-_KEEP_STOP = re.compile(r"(?:(?:^|[\s.])[A-Za-z]|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|Bros|Cie|Dept|Gov|Gen|Col|Lt))\.$")
+# A trailing full stop that belongs to the name: "U.S.", "U.N.", an initial. ("Lear Corp." at the end
+# of a sentence is "Lear Corp": the stop is the sentence's.)
+_KEEP_STOP = re.compile(r"(?:^|[\s.])[A-Za-z]\.$")
+# Lowercase words that belong to a name at its start ("de Silva", "van Gogh"); any other lowercase
+# word at either end is not part of the name ("Interfax news agency", "pro-socialist CFDT union").
+NAME_PARTICLES = frozenset("de da das dos van von der den del della di du la le al el bin ibn ben st".split())
+MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november
+december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday
+sunday""".split())
 # Token texts a name never runs over.
 _BREAKS = frozenset(",;:()[]{}/|\u2014\u2013.!?\"\u201c\u201d")
 _DIGIT = re.compile(r"\d")
@@ -48,7 +55,8 @@ class Mention:
     end: int
     text: str
     label: str          # spaCy's label for this mention alone (or how the mention was found)
-    team: bool = False  # used as a sports team here: followed by a score, beating or losing to another
+    team: bool = False    # used as a sports team here: followed by a score, beating or losing to another
+    person: bool = False  # used as a person here: a full name followed by a country in brackets
 
 
 @dataclass(eq=False)   # identity: two clusters with equal fields are still two entities
@@ -75,10 +83,11 @@ def _breaks_name(tok: Token, label: str, in_table: bool) -> bool:
         return True
     if text in ("-", "--") and (tok.whitespace_ or (tok.i > 0 and tok.doc[tok.i - 1].whitespace_)):
         return True   # a spaced dash: "CRICKET - LEICESTERSHIRE", "Far East Gold - Moribund"
-    if tok.tag_ == "POS":
-        return True
     if _is_number(text):
-        return in_table or label not in NUMBERED_LABELS or not text.isdigit()
+        # "Windows 95" keeps its number; "Belarus 5-1", "Surrey 429-7" do not
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        lone = text.isdigit() and (nxt is None or nxt.is_space or not (nxt.is_punct or _is_number(nxt.text)))
+        return in_table or label not in NUMBERED_LABELS or not lone
     return False
 
 
@@ -96,11 +105,48 @@ def mention_pieces(span: Span, field_name: str, in_table: bool = False) -> list[
         pieces.append(run)
     out = []
     for run in pieces:
+        words = _words(run)
+        while words and _lowercase_word(words[-1]):
+            words.pop()
+        while words and _lowercase_word(words[0]) and words[0][0].lower_ not in NAME_PARTICLES:
+            words.pop(0)
+        if not words:
+            continue
+        run = [tok for word in words for tok in word]
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
         m = trim_name(_span_text(span, start, end), start, span.label_, field_name)
         if m is not None:
-            out.append(m)
+            out.append(_with_abbreviation_stop(m, span.doc))
     return out
+
+
+ABBREVIATIONS = frozenset("inc corp co ltd bros jr sr cie plc llc".split())
+
+
+def _with_abbreviation_stop(m: Mention, doc: Doc) -> Mention:
+    """"Banc One Corp." keeps its stop inside a sentence; at the end of a paragraph the stop is
+    the sentence's and the name is "Lear Corp"."""
+    text = doc.text
+    if (m.text.rsplit(" ", 1)[-1].casefold() in ABBREVIATIONS and text[m.end:m.end + 1] == "."
+            and text[m.end + 1:m.end + 2] not in ("", "\n")):
+        return Mention(m.field, m.start, m.end + 1, m.text + ".", m.label, m.team, m.person)
+    return m
+
+
+def _words(tokens: list[Token]) -> list[list[Token]]:
+    """Tokens grouped by the spaces between them ("Co-operation" is one word of three tokens)."""
+    words: list[list[Token]] = []
+    for i, tok in enumerate(tokens):
+        if i and not tokens[i - 1].whitespace_:
+            words[-1].append(tok)
+        else:
+            words.append([tok])
+    return words
+
+
+def _lowercase_word(word: list[Token]) -> bool:
+    text = "".join(t.text for t in word)
+    return text[:1].isalpha() and not any(ch.isupper() for ch in text)
 
 
 def _span_text(span: Span, start: int, end: int) -> str:
@@ -212,6 +258,27 @@ def dateline_places(text: str, field_name: str) -> list[Mention]:
     return [Mention(field_name, m.start(g), m.end(g), m.group(g), "GPE") for g in ("place", "region") if m.group(g)]
 
 
+# Country names that are also people's names; found only by the model.
+_AMBIGUOUS_COUNTRIES = frozenset({"jordan", "chad", "georgia", "israel", "america"})
+_COUNTRY = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(COUNTRIES - _AMBIGUOUS_COUNTRIES,
+                                                                                key=len, reverse=True))
+                      + r")(?![\w])", re.I)
+
+
+def country_names(text: str, field_name: str, taken: list[Mention]) -> list[Mention]:
+    """Country names the model left unlabelled (it drops a name right after a dateline)."""
+    spans = _spans(taken)
+    found = []
+    for m in _COUNTRY.finditer(text):
+        name = m.group()
+        if not name[0].isupper() or (len(name) <= 3 and not name.isupper()):
+            continue
+        cand = Mention(field_name, m.start(), m.end(), name, "GPE")
+        if not _overlaps(cand, spans):
+            found.append(cand)
+    return found
+
+
 def _table_lines(text: str) -> list[tuple[int, int]]:
     """Lines of a results table or ranking: several numbers, few lowercase words."""
     out, pos = [], 0
@@ -231,57 +298,103 @@ _TABLE_NAME = re.compile(r"[A-Z][\w'\u2019.&-]*(?: (?:(?:de|da|van|von|der|den|d
 
 
 def table_names(text: str, field_name: str, tables: list[tuple[int, int]], taken: list[Mention]) -> list[Mention]:
-    """Capitalised runs in table lines the model left unlabelled ("Stoke 4 3 1 0 7 4 10")."""
+    """Capitalised runs in table lines the model left unlabelled ("Stoke 4 3 1 0 7 4 10"); they
+    get a label only from evidence (a score, a country in brackets) when clustered."""
     spans = _spans(taken)
     found = []
     for lo, hi in tables:
         for m in _TABLE_NAME.finditer(text, lo, hi):
             cand = trim_name(m.group(), m.start(), "", field_name)
-            if cand is None or _overlaps(cand, spans):
+            if cand is None or _overlaps(cand, spans) or cand.text.casefold().rstrip(".") in MONTHS_AND_DAYS:
                 continue
-            after = text[cand.end:hi].lstrip()
-            if after.startswith(":"):
+            if text[cand.end:hi].lstrip().startswith(":"):
                 continue   # a label: "Attendance: 40,000", "Bowling:"
             found.append(cand)
     return found
 
 
-def _followed_by_score(text: str, end: int, line_end: int) -> bool:
-    after = text[end:line_end].lstrip(" ")
-    first = after.split(" ", 1)[0].rstrip(",;") if after else ""
-    return _is_number(first)
+_BRACKETED = re.compile(r"\s*\(([^()]{1,40})\)")
+
+
+def _score_after(text: str, end: int, line_end: int) -> tuple[int, str | None]:
+    """(how many numbers follow the name before the next word, the bracketed words right after
+    it): "Benetton (Italy) 92" -> (1, 'Italy'); "Stoke 4 3 1 0 7 4 10" -> (7, None)."""
+    bracket = _BRACKETED.match(text, end, line_end)
+    pos = bracket.end() if bracket else end
+    numbers = 0
+    for word in text[pos:line_end].split(" "):
+        if not word:
+            continue
+        if not _is_number(word.strip(",;()")):
+            break
+        numbers += 1
+        if not word[-1].isdigit():
+            break   # "Andre Joubert, 14 - ...": a list of numbers ends at its punctuation
+    return numbers, bracket.group(1) if bracket else None
 
 
 TEAM_VERBS = frozenset("beat defeat thrash rout crush edge hammer overcome draw tie lose host play".split())
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 
-def mark_teams(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]]) -> list[Mention]:
-    """Mentions used as sports teams: followed by a score in a table line, or the subject or
-    object of 'beat', 'drew', 'lost to'... ("Leicestershire beat Somerset")."""
+def mark_usage(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]], skip: int = 0) -> list[Mention]:
+    """Mentions used as sports teams (followed by a score in a results line, a standings row,
+    the subject or object of 'beat', 'drew with', 'lost to') or as people ("Steffi Graf
+    (Germany)": a full name followed by a country in brackets). Nothing before `skip` (a dateline)."""
     text = doc.text
-    out = []
+    line_of = {}
+    scored = Counter()
+    usage = []
     for m in mentions:
-        team = False
         line = next(((lo, hi) for lo, hi in tables if lo <= m.start < hi), None)
-        if line is not None and text[max(line[0], m.start - 1):m.start] != "(":
-            team = _followed_by_score(text, m.end, line[1])
-        if not team:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None:
-                head = span.root
-                gov = head.head.head if head.dep_ == "pobj" and head.head.lower_ in ("to", "with") else head.head
-                team = (head.dep_ in ("nsubj", "dobj", "pobj") and gov.pos_ == "VERB"
-                        and gov.lemma_.lower() in TEAM_VERBS and _has_team_partner(gov, head))
-        out.append(Mention(m.field, m.start, m.end, m.text, m.label, True) if team else m)
+        numbers, bracket = _score_after(text, m.end, line[1] if line else len(text))
+        in_bracket = text[max(0, m.start - 1):m.start] == "("
+        usage.append((numbers, bracket, in_bracket))
+        line_of[m] = line
+        if line and numbers and not in_bracket:
+            scored[line] += 1
+    out = []
+    for m, (numbers, bracket, in_bracket) in zip(mentions, usage):
+        line = line_of[m]
+        team = person = False
+        if m.start >= skip and not in_bracket:
+            if line is not None:
+                first_in_line = not text[line[0]:m.start].strip(" 0123456789.-")
+                team = numbers > 0 and (scored[line] >= 2 or (first_in_line and numbers >= 3))
+            else:
+                team = _team_by_verb(doc, m)
+            person = bracket is not None and bracket.casefold() in COUNTRIES and len(m.text.split()) >= 2
+            team = team and not person
+        out.append(Mention(m.field, m.start, m.end, m.text, m.label, team, person) if team or person else m)
     return out
 
 
-def _has_team_partner(verb: Token, head: Token) -> bool:
-    """'X beat Y': the verb has a proper-noun subject and a proper-noun object (one is `head`)."""
-    args = [t for t in verb.children if t.dep_ in ("nsubj", "dobj")]
+def _team_by_verb(doc: Doc, m: Mention) -> bool:
+    """'Leicestershire beat Somerset', 'Surrey, who thrashed Warwickshire', 'drew with Kent'."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root
+    verb = head.head
+    if head.dep_ == "pobj" and verb.lower_ in ("to", "with"):
+        verb = verb.head
+    elif head.dep_ not in ("nsubj", "dobj"):
+        return False
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in TEAM_VERBS:
+        return False
+    args = [_antecedent(t) for t in verb.children if t.dep_ in ("nsubj", "dobj")]
     args += [g for t in verb.children if t.dep_ == "prep" and t.lower_ in ("to", "with") for g in t.children
              if g.dep_ == "pobj"]
-    return head in args and sum(1 for t in args if t.pos_ == "PROPN") >= 2
+    if not any(t.dep_ == "nsubj" for t in verb.children) and verb.dep_ in ("xcomp", "advcl"):
+        args += [t for t in verb.head.children if t.dep_ == "nsubj"]   # "Essex need ... to beat Yorkshire"
+    return sum(1 for t in args if t is not None and t.pos_ == "PROPN") >= 2
+
+
+def _antecedent(tok: Token) -> Token | None:
+    """The noun a relative pronoun stands for ("Surrey, who thrashed ..."), else the token."""
+    if tok.lower_ in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return tok
 
 
 # ---- headline ------------------------------------------------------------------------------
@@ -310,24 +423,42 @@ def names_in_text(text: str, field_name: str, known: list[Mention]) -> list[Ment
 
 def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
     """Model names and rule names of one field; a rule name wins over the model's spans it
-    overlaps, unless the model's is longer."""
+    overlaps, unless the model's is longer; a dateline's place always wins."""
     text = doc.text   # rebuilt from the tokens on every access
     tables = _table_lines(text)
+    dateline = dateline_places(text, field_name) if field_name == "body" else []
     ruled = acronym_definitions(text, field_name)
     for rule in (organisation_names, initial_names):
         ruled += [m for m in rule(text, field_name) if not _overlaps(m, _spans(ruled))]
-    if field_name == "body":
-        ruled += [m for m in dateline_places(text, field_name) if not _overlaps(m, _spans(ruled))]
     model = []
     for span in doc.ents:
         if span.label_ in ENTITY_LABELS:
             in_table = any(lo <= span.start_char < hi for lo, hi in tables)
             model += mention_pieces(span, field_name, in_table)
+    model = split_conjoined(model, text)
     ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
                                          for m in model)]
     found = ruled + [m for m in model if not _overlaps(m, _spans(ruled))]
+    found = dateline + [m for m in found if not _overlaps(m, _spans(dateline))]
     found += table_names(text, field_name, tables, found)
-    return mark_teams(doc, found, tables)
+    found += country_names(text, field_name, found)
+    return mark_usage(doc, found, tables, skip=max((m.end for m in dateline), default=0))
+
+
+def split_conjoined(mentions: list[Mention], text: str) -> list[Mention]:
+    """"Derbyshire and Surrey" is two names when the article also names either alone ("Trinidad
+    and Tobago", named only whole, stays one)."""
+    alone = {m.text for m in mentions if " and " not in m.text and " & " not in m.text}
+    out = []
+    for m in mentions:
+        left, sep, right = m.text.partition(" and ")
+        if sep and (left in alone or right in alone) and left[:1].isupper() and right[:1].isupper():
+            out.append(Mention(m.field, m.start, m.start + len(left), left, m.label))
+            r0 = m.start + len(left) + len(sep)
+            out.append(Mention(m.field, r0, r0 + len(right), right, m.label))
+        else:
+            out.append(m)
+    return out
 
 
 def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
@@ -431,21 +562,23 @@ def _canonical_name(mentions: list[Mention]) -> str:
 
 def _cluster_label(name: str, mentions: list[Mention]) -> str | None:
     """Majority of the labelled mentions, then the evidence: a place used as a team is an
-    organisation unless it is a country; a country name is a place unless it is a person's.
-    None for a cluster only a table rule found that has no evidence either way."""
+    organisation unless it is a country; a full name with a country in brackets is a person; a
+    country name is a place unless it is a person's. None for a name only a table rule found
+    with no evidence either way."""
     counts = Counter(m.label for m in mentions if m.label)
     folded = name.casefold()
-    team = any(m.team for m in mentions)
-    if team and folded not in COUNTRIES and (not counts or max(counts, key=counts.get) != "PERSON"
-                                             or len(name.split()) == 1):
+    majority = max(counts, key=lambda lab: (counts[lab], lab == "PERSON")) if counts else None
+    if any(m.team for m in mentions) and folded not in COUNTRIES and (majority != "PERSON" or len(name.split()) == 1
+                                                                       and not any(m.person for m in mentions)):
         return "ORG"
-    if not counts:
-        return "GPE" if folded in COUNTRIES else ("PERSON" if len(name.split()) >= 2 else None)
-    longest = max(mentions, key=lambda m: len(m.text))
-    label = max(counts, key=lambda lab: (counts[lab], lab == "PERSON", lab == longest.label))
-    if folded in COUNTRIES and label not in ("PERSON", "GPE"):
+    if any(m.person for m in mentions):
+        return "PERSON"
+    if folded in COUNTRIES and majority != "PERSON":
         return "GPE"
-    return label
+    if majority is None:   # a table's name: "Japie Mulder" in a line-up, "Total" in a table
+        return "PERSON" if len(name.split()) >= 2 else None
+    longest = max(mentions, key=lambda m: len(m.text))
+    return max(counts, key=lambda lab: (counts[lab], lab == "PERSON", lab == longest.label))
 
 
 def extract_entities(article_id: str, docs: dict[str, Doc]) -> list[Entity]:
