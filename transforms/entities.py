@@ -316,51 +316,59 @@ def table_names(text: str, field_name: str, tables: list[tuple[int, int]], taken
 _BRACKETED = re.compile(r"\s*\(([^()]{1,40})\)")
 
 
-def _score_after(text: str, end: int, line_end: int) -> tuple[int, str | None]:
-    """(how many numbers follow the name before the next word, the bracketed words right after
-    it): "Benetton (Italy) 92" -> (1, 'Italy'); "Stoke 4 3 1 0 7 4 10" -> (7, None)."""
+def _score_after(text: str, end: int, line_end: int) -> tuple[int, int, str | None]:
+    """(how many numbers follow the name, where they end, the bracketed words right after the
+    name): "Benetton (Italy) 92" -> (1, ..., 'Italy'); "Stoke 4 3 1 0 7 4 10" -> (7, ..., None)."""
     bracket = _BRACKETED.match(text, end, line_end)
     pos = bracket.end() if bracket else end
     numbers = 0
-    for word in text[pos:line_end].split(" "):
-        if not word:
-            continue
-        if not _is_number(word.strip(",;()")):
-            break
+    for word in re.finditer(r"\S+", text[pos:line_end]):
+        number = word.group().strip(",;()")
+        if not _is_number(number) or number.count("-") >= 2:
+            break   # not a score: a word, or a bowling analysis "7-0-29-0"
         numbers += 1
-        if not word[-1].isdigit():
-            break   # "Andre Joubert, 14 - ...": a list of numbers ends at its punctuation
-    return numbers, bracket.group(1) if bracket else None
+        end = pos + word.end()
+        if not word.group()[-1].isdigit():
+            break   # "Vass 7-0-29-0, de Silva ...": a score ends at its punctuation
+    return numbers, end, bracket.group(1) if bracket else None
 
+
+# What may separate one team's score from the next team: "Warwickshire 195, Surrey 429-7",
+# "Glamorgan 259 and 207 (A. Dale 69, ...), Durham 114", "Benetton (Italy) 92 Dinamo (Russia) 81".
+_SCORE_GAP = re.compile(r"(?:\s|[,;]|and\b|\d[\d-]*|\([^()]*\))*$")
 
 TEAM_VERBS = frozenset("beat defeat thrash rout crush edge hammer overcome draw tie lose host play".split())
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 
 def mark_usage(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]], skip: int = 0) -> list[Mention]:
-    """Mentions used as sports teams (followed by a score in a results line, a standings row,
-    the subject or object of 'beat', 'drew with', 'lost to') or as people ("Steffi Graf
-    (Germany)": a full name followed by a country in brackets). Nothing before `skip` (a dateline)."""
+    """Mentions used as sports teams (a results pair "Pohang 3 Ulsan 2", a standings row "Stoke 4
+    3 1 0 7 4 10", the subject or object of 'beat', 'drew with', 'lost to') or as people ("Steffi
+    Graf (Germany)": a full name followed by a country in brackets). Nothing before `skip` (a
+    dateline)."""
     text = doc.text
-    line_of = {}
-    scored = Counter()
-    usage = []
+    usage = {}
     for m in mentions:
         line = next(((lo, hi) for lo, hi in tables if lo <= m.start < hi), None)
-        numbers, bracket = _score_after(text, m.end, line[1] if line else len(text))
-        in_bracket = text[max(0, m.start - 1):m.start] == "("
-        usage.append((numbers, bracket, in_bracket))
-        line_of[m] = line
-        if line and numbers and not in_bracket:
-            scored[line] += 1
+        numbers, score_end, bracket = _score_after(text, m.end, line[1] if line else len(text))
+        lo = line[0] if line else text.rfind("\n", 0, m.start) + 1
+        in_bracket = text.count("(", lo, m.start) > text.count(")", lo, m.start)
+        usage[m] = (line, numbers, score_end, bracket, in_bracket)
+    # consecutive names outside brackets, each with its score, in one results line
+    top = sorted((m for m in mentions if usage[m][0] and not usage[m][4]), key=lambda m: m.start)
+    paired = set()
+    for m, nxt in zip(top, top[1:]):
+        line, numbers, score_end, _, _ = usage[m]
+        if numbers and usage[nxt][1] and usage[nxt][0] == line and _SCORE_GAP.match(text, score_end, nxt.start):
+            paired.update((m, nxt))
     out = []
-    for m, (numbers, bracket, in_bracket) in zip(mentions, usage):
-        line = line_of[m]
+    for m in mentions:
+        line, numbers, _, bracket, in_bracket = usage[m]
         team = person = False
         if m.start >= skip and not in_bracket:
             if line is not None:
                 first_in_line = not text[line[0]:m.start].strip(" 0123456789.-")
-                team = numbers > 0 and (scored[line] >= 2 or (first_in_line and numbers >= 3))
+                team = m in paired or (first_in_line and numbers >= 3)
             else:
                 team = _team_by_verb(doc, m)
             person = bracket is not None and bracket.casefold() in COUNTRIES and len(m.text.split()) >= 2
@@ -573,7 +581,7 @@ def _cluster_label(name: str, mentions: list[Mention]) -> str | None:
         return "ORG"
     if any(m.person for m in mentions):
         return "PERSON"
-    if folded in COUNTRIES and majority != "PERSON":
+    if folded in COUNTRIES and (majority != "PERSON" or folded not in _AMBIGUOUS_COUNTRIES):
         return "GPE"
     if majority is None:   # a table's name: "Japie Mulder" in a line-up, "Total" in a table
         return "PERSON" if len(name.split()) >= 2 else None
