@@ -30,3 +30,43 @@ united states of america, usa, u.s., u.s.a., us, america, uruguay, uzbekistan, v
 venezuela, vietnam, yemen, yugoslavia, zaire, zambia, zimbabwe, soviet union, ussr, hong kong,
 west germany, east germany, ivory coast, cote d'ivoire, puerto rico
 """.replace("\n", " ").split(","))
+
+# Nationalities, peoples and religions (OntoNotes NORP), adjectives and nouns; plurals are added.
+_NORP_WORDS = """
+afghan albanian algerian american andorran angolan argentine argentinian armenian australian austrian
+azerbaijani azeri bahraini bangladeshi belarussian belarusian belgian beninese bolivian bosnian brazilian
+british briton bulgarian burmese burundian cambodian cameroonian canadian chadian chilean chinese colombian
+congolese croatian croat cuban cypriot czech dane danish dutch dutchman ecuadorean ecuadorian egyptian
+english englishman eritrean estonian ethiopian european fijian filipino finn finnish french frenchman
+gabonese georgian german ghanaian greek guatemalan guinean haitian honduran hungarian icelandic indian
+indonesian iranian iraqi irish irishman israeli italian ivorian jamaican japanese jordanian kazakh kenyan
+korean kosovar kuwaiti kyrgyz laotian latvian lebanese liberian libyan lithuanian luxembourger macedonian
+malagasy malawian malaysian malian maltese mauritanian mexican moldovan monegasque mongolian montenegrin
+moroccan mozambican namibian nepalese new zealander nicaraguan nigerian nigerien norwegian omani pakistani
+palestinian panamanian paraguayan peruvian philippine polish pole portuguese qatari romanian russian
+rwandan salvadoran saudi scot scottish scotsman senegalese serb serbian sierra leonean singaporean slovak
+slovakian slovene slovenian somali south african spaniard spanish sri lankan sudanese surinamese swede
+swedish swiss syrian taiwanese tajik tanzanian thai togolese tunisian turk turkish turkmen ugandan
+ukrainian uruguayan uzbek venezuelan vietnamese welsh welshman yemeni yugoslav zairean zambian
+zimbabwean czechs
+arab asian african latin kurd kurdish chechen basque catalan corsican flemish walloon tamil sikh hindu
+muslim moslem christian catholic protestant jewish jew buddhist islamic sunni shi'ite shiite hutu tutsi
+pashtun uighur tibetan berber bedouin maori aboriginal inuit zulu xhosa afrikaner cossack tatar
+""".split("\n")
+
+
+def _with_plurals(words: list[str]) -> frozenset[str]:
+    out = set()
+    for line in words:
+        for word in line.split():
+            out.add(word)
+            if not word.endswith(("sh", "ch", "ese", "s", "x")):
+                out.add(word + "s")
+    for two in ("new zealander", "south african", "sierra leonean", "sri lankan"):
+        out.update({two, two + "s"})
+    return frozenset(out - {"new", "zealander", "south", "sierra", "leonean", "sri", "lankan"})
+
+
+NORP_NAMES = _with_plurals(_NORP_WORDS) - COUNTRIES
+# The nationalities alone (the first block): safe to find where the model missed them.
+NATIONALITIES = _with_plurals(_NORP_WORDS[:_NORP_WORDS.index("zimbabwean czechs") + 1]) - COUNTRIES

@@ -22,7 +22,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
-from transforms.countries import COUNTRIES
+from transforms.countries import COUNTRIES, NATIONALITIES, NORP_NAMES
 from transforms.schemas import ENTITY_LABELS
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"})
@@ -188,21 +188,35 @@ ORG_HEADS = ("Watch|Committee|Commission|Party|Ministry|Council|Agency|Associati
              "Foundation|Federation|Department|Organi[sz]ation|Authority|Court|Parliament|Assembly|"
              "Congress|Senate|Corporation|Company|Bank|University|College|Coalition|Alliance|Tribunal|"
              "Bureau|Network|Society|League|Movement|Front|Forum|Board|Police|Army|Navy|Trust|Fund")
-_ORG_NAME = re.compile(rf"\b(?:[A-Z][\w&'\u2019.-]*\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?){{1,5}}(?:{ORG_HEADS})\b")
+# Sports and other events (OntoNotes EVENT): "Hong Kong Open", "UEFA Cup", "Berlin Grand Prix".
+EVENT_HEADS = ("Cup|Open|Championships?|Games|Olympics|Grand Prix|Series|Tournament|Masters|Trophy|Marathon|"
+               "Rally|Classic|Invitational|Festival|Expo|War|Revolution")
+_HEADED = r"\b(?:[A-Z][\w&'\u2019.-]*\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?){{1,5}}(?:{})\b"
+_ORG_NAME = re.compile(_HEADED.format(ORG_HEADS))
+_EVENT_NAME = re.compile(_HEADED.format(EVENT_HEADS))
+_EVENT_HEAD = re.compile(rf"(?:^|\s)(?:{EVENT_HEADS})$")
 
 
 def organisation_names(text: str, field_name: str) -> list[Mention]:
     """Capitalised names ending in an organisation word ("Human Rights Watch"), a shape the
     small model often misses; the leading word must not be a sentence-initial function word."""
+    return _headed_names(_ORG_NAME, text, field_name, "ORG")
+
+
+def event_names(text: str, field_name: str) -> list[Mention]:
+    return _headed_names(_EVENT_NAME, text, field_name, "EVENT")
+
+
+def _headed_names(pattern: re.Pattern, text: str, field_name: str, label: str) -> list[Mention]:
     found = []
-    for m in _ORG_NAME.finditer(text):
+    for m in pattern.finditer(text):
         name, start = m.group(), m.start()
         while name.split()[0].casefold() in SENTENCE_INITIAL:
             first = name.split()[0]
             start += len(first) + 1
             name = name[len(first) + 1:]
         if len(name.split()) >= 2 and "\n" not in name:
-            found.append(Mention(field_name, start, start + len(name), name, "ORG"))
+            found.append(Mention(field_name, start, start + len(name), name, label))
     return found
 
 
@@ -260,20 +274,23 @@ def dateline_places(text: str, field_name: str) -> list[Mention]:
 
 # Country names that are also people's names; found only by the model.
 _AMBIGUOUS_COUNTRIES = frozenset({"jordan", "chad", "georgia", "israel", "america"})
-_COUNTRY = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(COUNTRIES - _AMBIGUOUS_COUNTRIES,
-                                                                                key=len, reverse=True))
-                      + r")(?![\w])", re.I)
+_GAZETTEER = re.compile(r"(?<![\w.-])(?:" + "|".join(
+    re.escape(c) for c in sorted((COUNTRIES - _AMBIGUOUS_COUNTRIES) | NATIONALITIES, key=len, reverse=True))
+    + r")(?![\w-])", re.I)
 
 
-def country_names(text: str, field_name: str, taken: list[Mention]) -> list[Mention]:
-    """Country names the model left unlabelled (it drops a name right after a dateline)."""
+def gazetteer_names(text: str, field_name: str, taken: list[Mention]) -> list[Mention]:
+    """Country names and nationalities the model left unlabelled (it drops a name right after a
+    dateline, and "French" in "French francs" is part of an amount)."""
     spans = _spans(taken)
+    surnames = {m.text.rsplit(" ", 1)[-1] for m in taken if m.label == "PERSON" and " " in m.text}
     found = []
-    for m in _COUNTRY.finditer(text):
+    for m in _GAZETTEER.finditer(text):
         name = m.group()
-        if not name[0].isupper() or (len(name) <= 3 and not name.isupper()):
-            continue
-        cand = Mention(field_name, m.start(), m.end(), name, "GPE")
+        if not name[0].isupper() or (len(name) <= 3 and not name.isupper()) or name in surnames:
+            continue   # "Viorel Moldovan ... Moldovan scored": a surname, not a nationality
+        label = "GPE" if name.casefold() in COUNTRIES else "NORP"
+        cand = Mention(field_name, m.start(), m.end(), name, label)
         if not _overlaps(cand, spans):
             found.append(cand)
     return found
@@ -347,6 +364,7 @@ def mark_usage(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]],
     Graf (Germany)": a full name followed by a country in brackets). Nothing before `skip` (a
     dateline)."""
     text = doc.text
+    teams = team_tokens(doc)
     usage = {}
     for m in mentions:
         line = next(((lo, hi) for lo, hi in tables if lo <= m.start < hi), None)
@@ -369,33 +387,44 @@ def mark_usage(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]],
             if line is not None:
                 first_in_line = not text[line[0]:m.start].strip(" 0123456789.-")
                 team = m in paired or (first_in_line and numbers >= 3)
-            else:
-                team = _team_by_verb(doc, m)
+            if not team and teams:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                team = span is not None and span.root.i in teams
             person = bracket is not None and bracket.casefold() in COUNTRIES and len(m.text.split()) >= 2
             team = team and not person
         out.append(Mention(m.field, m.start, m.end, m.text, m.label, team, person) if team or person else m)
     return out
 
 
-def _team_by_verb(doc: Doc, m: Mention) -> bool:
-    """'Leicestershire beat Somerset', 'Surrey, who thrashed Warwickshire', 'drew with Kent'."""
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
-        return False
-    head = span.root
-    verb = head.head
-    if head.dep_ == "pobj" and verb.lower_ in ("to", "with"):
-        verb = verb.head
-    elif head.dep_ not in ("nsubj", "dobj"):
-        return False
-    if verb.pos_ != "VERB" or verb.lemma_.lower() not in TEAM_VERBS:
-        return False
-    args = [_antecedent(t) for t in verb.children if t.dep_ in ("nsubj", "dobj")]
-    args += [g for t in verb.children if t.dep_ == "prep" and t.lower_ in ("to", "with") for g in t.children
-             if g.dep_ == "pobj"]
-    if not any(t.dep_ == "nsubj" for t in verb.children) and verb.dep_ in ("xcomp", "advcl"):
-        args += [t for t in verb.head.children if t.dep_ == "nsubj"]   # "Essex need ... to beat Yorkshire"
-    return sum(1 for t in args if t is not None and t.pos_ == "PROPN") >= 2
+TEAM_NOUNS = frozenset("victory win defeat winner winners loss draw".split())
+FIXTURE_WORDS = frozenset({"v", "vs", "versus"})   # not "v.": "Roe v. Wade" is a law case
+
+
+def team_tokens(doc: Doc) -> set[int]:
+    """Indices of proper nouns used as sports teams in running text: the subject and object of
+    'beat', 'drew with', 'lost to' when both are names ("Leicestershire beat Somerset", "Surrey,
+    who thrashed Warwickshire", "Essex need 148 to beat Yorkshire"), the object of 'victory
+    over', a name after 'v' or 'vs', and the names conjoined with any of these ("Essex and Kent")."""
+    found: set[int] = set()
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma in TEAM_VERBS:
+            args = [_antecedent(t) for t in tok.children if t.dep_ in ("nsubj", "dobj")]
+            args += [g for t in tok.children if t.dep_ == "prep" and t.lower_ in ("to", "with")
+                     for g in t.children if g.dep_ == "pobj"]
+            if not any(t.dep_ == "nsubj" for t in tok.children) and tok.dep_ in ("xcomp", "advcl"):
+                args += [t for t in tok.head.children if t.dep_ == "nsubj"]
+            names = [t for t in args if t is not None and t.pos_ == "PROPN"]
+            if len(names) >= 2:
+                found.update(t.i for t in names)
+        elif tok.pos_ == "NOUN" and lemma in TEAM_NOUNS:
+            found.update(g.i for t in tok.children if t.dep_ == "prep" and t.lower_ in ("over", "against")
+                         for g in t.children if g.dep_ == "pobj" and g.pos_ == "PROPN")
+        elif tok.lower_ in FIXTURE_WORDS and tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN":
+            found.add(tok.i + 1)
+    for i in list(found):
+        found.update(t.i for t in doc[i].conjuncts if t.pos_ == "PROPN")
+    return found
 
 
 def _antecedent(tok: Token) -> Token | None:
@@ -436,7 +465,7 @@ def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
     tables = _table_lines(text)
     dateline = dateline_places(text, field_name) if field_name == "body" else []
     ruled = acronym_definitions(text, field_name)
-    for rule in (organisation_names, initial_names):
+    for rule in (organisation_names, event_names, initial_names):
         ruled += [m for m in rule(text, field_name) if not _overlaps(m, _spans(ruled))]
     model = []
     for span in doc.ents:
@@ -449,7 +478,7 @@ def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
     found = ruled + [m for m in model if not _overlaps(m, _spans(ruled))]
     found = dateline + [m for m in found if not _overlaps(m, _spans(dateline))]
     found += table_names(text, field_name, tables, found)
-    found += country_names(text, field_name, found)
+    found += gazetteer_names(text, field_name, found)
     return mark_usage(doc, found, tables, skip=max((m.end for m in dateline), default=0))
 
 
@@ -569,20 +598,27 @@ def _canonical_name(mentions: list[Mention]) -> str:
 
 
 def _cluster_label(name: str, mentions: list[Mention]) -> str | None:
-    """Majority of the labelled mentions, then the evidence: a place used as a team is an
-    organisation unless it is a country; a full name with a country in brackets is a person; a
-    country name is a place unless it is a person's. None for a name only a table rule found
-    with no evidence either way."""
+    """Majority of the labelled mentions, overruled by evidence: a full name with a country in
+    brackets is a person; a nationality is NORP; a name used as a team is an organisation unless
+    it is a country (a national team), a person's full name or an event; a country is a place
+    unless the model calls an ambiguous one ("Jordan") a person; a name ending in Cup, Open,
+    Championship... is an event. None for a one-word name only a table rule found, with no
+    evidence either way."""
     counts = Counter(m.label for m in mentions if m.label)
     folded = name.casefold()
     majority = max(counts, key=lambda lab: (counts[lab], lab == "PERSON")) if counts else None
-    if any(m.team for m in mentions) and folded not in COUNTRIES and (majority != "PERSON" or len(name.split()) == 1
-                                                                       and not any(m.person for m in mentions)):
-        return "ORG"
     if any(m.person for m in mentions):
         return "PERSON"
+    if folded in NORP_NAMES:
+        return "NORP"
+    event = _EVENT_HEAD.search(name) is not None and majority != "PERSON"
+    if (any(m.team for m in mentions) and folded not in COUNTRIES and not event
+            and (majority != "PERSON" or len(name.split()) == 1)):
+        return "ORG"
     if folded in COUNTRIES and (majority != "PERSON" or folded not in _AMBIGUOUS_COUNTRIES):
         return "GPE"
+    if event:
+        return "EVENT"
     if majority is None:   # a table's name: "Japie Mulder" in a line-up, "Total" in a table
         return "PERSON" if len(name.split()) >= 2 else None
     longest = max(mentions, key=lambda m: len(m.text))
