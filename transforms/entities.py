@@ -358,13 +358,21 @@ TEAM_VERBS = frozenset("beat defeat thrash rout crush edge hammer overcome draw 
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 
-def mark_usage(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]], skip: int = 0) -> list[Mention]:
+def mark_usage(doc: Doc, field_name: str, mentions: list[Mention], tables: list[tuple[int, int]],
+               skip: int = 0) -> list[Mention]:
     """Mentions used as sports teams (a results pair "Pohang 3 Ulsan 2", a standings row "Stoke 4
     3 1 0 7 4 10", the subject or object of 'beat', 'drew with', 'lost to') or as people ("Steffi
-    Graf (Germany)": a full name followed by a country in brackets). Nothing before `skip` (a
-    dateline)."""
+    Graf (Germany)": a full name followed by a country in brackets); a team the model did not tag
+    becomes a mention. Nothing before `skip` (a dateline)."""
     text = doc.text
     teams = team_tokens(doc)
+    taken = _spans(mentions)
+    for i in sorted(teams):   # a team the model did not tag: "Leicestershire beat Somerset"
+        tok = doc[i]
+        first = min((c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"), default=i)
+        m = trim_name(doc[first:i + 1].text, doc[first].idx, "", "")
+        if m is not None and m.start >= skip and not _overlaps(m, taken):
+            mentions = mentions + [Mention(field_name, m.start, m.end, m.text, "")]
     usage = {}
     for m in mentions:
         line = next(((lo, hi) for lo, hi in tables if lo <= m.start < hi), None)
@@ -387,13 +395,53 @@ def mark_usage(doc: Doc, mentions: list[Mention], tables: list[tuple[int, int]],
             if line is not None:
                 first_in_line = not text[line[0]:m.start].strip(" 0123456789.-")
                 team = m in paired or (first_in_line and numbers >= 3)
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if not team and teams:
-                span = doc.char_span(m.start, m.end, alignment_mode="expand")
                 team = span is not None and span.root.i in teams
-            person = bracket is not None and bracket.casefold() in COUNTRIES and len(m.text.split()) >= 2
+            person = (bracket is not None and bracket.casefold() in COUNTRIES and len(m.text.split()) >= 2
+                      or _HONORIFIC_BEFORE.search(text, max(0, m.start - 8), m.start) is not None
+                      or span is not None and _person_by_syntax(span, len(m.text.split())))
             team = team and not person
         out.append(Mention(m.field, m.start, m.end, m.text, m.label, team, person) if team or person else m)
     return out
+
+
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.? $")
+# Nouns for people by their role: "Assem Zhapisheva, a civic activist", "AFP journalist Chris Rickleton".
+PERSON_ROLES = frozenset("""
+activist journalist reporter correspondent editor columnist writer author photographer presenter anchor
+president minister premier chancellor spokesman spokeswoman spokesperson leader chairman chairwoman
+director official analyst economist strategist researcher scientist professor lawyer attorney judge
+prosecutor candidate senator congressman congresswoman governor mayor secretary ambassador diplomat envoy
+general commander colonel officer soldier captain coach manager player striker midfielder defender
+goalkeeper bowler batsman spinner pitcher quarterback driver rider cyclist runner sprinter champion
+king queen prince princess pope bishop priest cleric imam rabbi actor actress singer musician artist
+founder owner executive chief deputy lawmaker legislator delegate representative observer student teacher
+doctor nurse farmer resident witness victim suspect prisoner detainee protester demonstrator critic
+dissident rebel militant father mother son daughter wife husband brother sister widow boxer golfer
+""".split())
+
+
+def _person_by_syntax(span: Span, words: int) -> bool:
+    """Person evidence in the sentence: an appositive or title noun of a role ("X, a civic
+    activist", "Surrey captain Chris Lewis"), or a full name owned by an organisation
+    ("Euronews' Galina Polonskaya": a name after an organisation's possessive is its staff)."""
+    head, doc = span.root, span.doc
+    if words == 1 and span.label_ in ("GPE", "LOC"):
+        return False
+    for child in head.children:
+        if child.dep_ == "appos" and child.lemma_.lower() in PERSON_ROLES and child.i > span.end:
+            between = doc[span.end:child.left_edge.i]
+            if between.text.strip() == "," or (span.end < len(doc) and doc[span.end].text == ","
+                                                and "\n" not in doc[span.end:child.i].text):
+                return True
+        if (child.dep_ in ("compound", "nmod") and child.i == span.start - 1 and child.tag_ == "NN"
+                and child.lemma_.lower() in PERSON_ROLES):
+            return True
+        if (child.dep_ == "poss" and child.ent_type_ == "ORG" and words == 2 and span.label_ != "PERSON"
+                and all(t.is_title for t in span)):
+            return True
+    return False
 
 
 TEAM_NOUNS = frozenset("victory win defeat winner winners loss draw".split())
@@ -472,43 +520,75 @@ def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
         if span.label_ in ENTITY_LABELS:
             in_table = any(lo <= span.start_char < hi for lo, hi in tables)
             model += mention_pieces(span, field_name, in_table)
-    model = split_conjoined(model, text)
+    model = [m for m in split_conjoined(model, text) if not _common_word(m, doc)]
     ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
                                          for m in model)]
     found = ruled + [m for m in model if not _overlaps(m, _spans(ruled))]
     found = dateline + [m for m in found if not _overlaps(m, _spans(dateline))]
     found += table_names(text, field_name, tables, found)
     found += gazetteer_names(text, field_name, found)
-    return mark_usage(doc, found, tables, skip=max((m.end for m in dateline), default=0))
+    return mark_usage(doc, field_name, found, tables, skip=max((m.end for m in dateline), default=0))
+
+
+def _common_word(m: Mention, doc: Doc) -> bool:
+    """A one-word 'name' that only starts a sentence or line and that the text also writes in
+    lower case ("Protests broke out ... the protests"; "Attendance: 5,000")."""
+    if " " in m.text or m.text.isupper() or m.text.casefold() in NORP_NAMES or m.text.casefold() in COUNTRIES:
+        return False
+    first = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if first is None or not (first[0].is_sent_start or first.start == 0 or "\n" in doc[first.start - 1].text):
+        return False
+    folded = m.text.casefold()
+    return any(tok.lower_ == folded and tok.is_lower for tok in doc)
+
+
+_JOINS = re.compile(r" and | & |(?<=\w)(?:'s|\u2019s|'|\u2019) (?=[A-Z])")
 
 
 def split_conjoined(mentions: list[Mention], text: str) -> list[Mention]:
-    """"Derbyshire and Surrey" is two names when the article also names either alone ("Trinidad
-    and Tobago", named only whole, stays one)."""
-    alone = {m.text for m in mentions if " and " not in m.text and " & " not in m.text}
+    """"Derbyshire and Surrey", "Euronews' Galina Polonskaya" are two names when the article also
+    names either part alone ("Trinidad and Tobago", "Boatmen's Bancshares", named only whole,
+    stay one)."""
+    alone = {m.text for m in mentions if not _JOINS.search(m.text)}
     out = []
     for m in mentions:
-        left, sep, right = m.text.partition(" and ")
-        if sep and (left in alone or right in alone) and left[:1].isupper() and right[:1].isupper():
+        join = _JOINS.search(m.text)
+        left, right = (m.text[:join.start()], m.text[join.end():]) if join else ("", "")
+        if join and (left in alone or right in alone) and left[:1].isupper() and right[:1].isupper():
             out.append(Mention(m.field, m.start, m.start + len(left), left, m.label))
-            r0 = m.start + len(left) + len(sep)
-            out.append(Mention(m.field, r0, r0 + len(right), right, m.label))
+            out.append(Mention(m.field, m.start + join.end(), m.end, right, m.label))
         else:
             out.append(m)
     return out
 
 
 def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
-    """Every field's mentions (the body first: an ALL-CAPS headline is read with its names),
-    then the names the article has established found again where the model missed them."""
+    """Every field's mentions, the body first: an ALL-CAPS headline is read with the body's
+    names only, and a Title Case one keeps only the model's names the body also has, acronyms and
+    countries (there the model takes any capitalised run for a name: "Anti-Government Protesters
+    Carried Away").
+    Then the names the article has established, found again where the model missed them."""
     out: list[Mention] = []
     for field_name in sorted(docs, key=lambda f: f != "body"):
         doc = docs[field_name]
-        if field_name != "body" and _shouting(doc.text):
-            out += names_in_text(doc.text, field_name, [m for m in out if m.label])
-        else:
+        text = doc.text
+        if field_name == "body" or not (_shouting(text) or _title_case(text)):
             out += field_mentions(doc, field_name)
+            continue
+        known = names_in_text(text, field_name, [m for m in out if m.label])
+        if not _shouting(text):
+            body = docs["body"].text.casefold() if "body" in docs else ""
+            model = [m for m in field_mentions(doc, field_name) if not _overlaps(m, _spans(known))
+                     and (m.text.isupper() or m.text.casefold() in COUNTRIES or m.text.casefold() in NORP_NAMES
+                          or re.search(rf"(?<!\w){re.escape(m.text.casefold())}(?!\w)", body))]
+            known += model
+        out += known
     return out + repeated_names(docs, out)
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in text.split() if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _spans(mentions: list[Mention]) -> list[tuple[int, int]]:
@@ -592,8 +672,10 @@ def _find_home(name: str, by_name: dict[str, list[Mention]], clusters: list[list
 
 
 def _canonical_name(mentions: list[Mention]) -> str:
-    """The longest mention, as first written (title case from the text, not folded)."""
-    best = max(mentions, key=lambda m: (len(m.text.split()), len(m.text), -m.start))
+    """The longest mention, as first written in mixed case ("Leicestershire", not the
+    headline's "LEICESTERSHIRE"; not folded)."""
+    best = max(mentions, key=lambda m: (len(m.text.split()), len(m.text), not m.text.isupper(),
+                                        m.field == "body", -m.start))
     return " ".join(best.text.split())
 
 
