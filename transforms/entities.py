@@ -19,6 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 import re
 
+import numpy as np
+from spacy.attrs import IS_LOWER, LEMMA, LOWER, ORTH, POS
+from spacy.strings import hash_string
+from spacy.symbols import NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
@@ -91,7 +95,7 @@ def _breaks_name(tok: Token, label: str, in_table: bool) -> bool:
     return False
 
 
-def mention_pieces(span: Span, field_name: str, in_table: bool = False) -> list[Mention]:
+def mention_pieces(span: Span, field_name: str, text: str, in_table: bool = False) -> list[Mention]:
     """The names inside one model span: "Pohang 3 Ulsan 2" is two, "Scott Draper (Australia" too."""
     pieces, run = [], []
     for tok in span:
@@ -116,17 +120,16 @@ def mention_pieces(span: Span, field_name: str, in_table: bool = False) -> list[
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
         m = trim_name(_span_text(span, start, end), start, span.label_, field_name)
         if m is not None:
-            out.append(_with_abbreviation_stop(m, span.doc))
+            out.append(_with_abbreviation_stop(m, text))
     return out
 
 
 ABBREVIATIONS = frozenset("inc corp co ltd bros jr sr cie plc llc".split())
 
 
-def _with_abbreviation_stop(m: Mention, doc: Doc) -> Mention:
+def _with_abbreviation_stop(m: Mention, text: str) -> Mention:
     """"Banc One Corp." keeps its stop inside a sentence; at the end of a paragraph the stop is
     the sentence's and the name is "Lear Corp"."""
-    text = doc.text
     if (m.text.rsplit(" ", 1)[-1].casefold() in ABBREVIATIONS and text[m.end:m.end + 1] == "."
             and text[m.end + 1:m.end + 2] not in ("", "\n")):
         return Mention(m.field, m.start, m.end + 1, m.text + ".", m.label, m.team, m.person)
@@ -274,9 +277,11 @@ def dateline_places(text: str, field_name: str) -> list[Mention]:
 
 # Country names that are also people's names; found only by the model.
 _AMBIGUOUS_COUNTRIES = frozenset({"jordan", "chad", "georgia", "israel", "america"})
-_GAZETTEER = re.compile(r"(?<![\w.-])(?:" + "|".join(
-    re.escape(c) for c in sorted((COUNTRIES - _AMBIGUOUS_COUNTRIES) | NATIONALITIES, key=len, reverse=True))
-    + r")(?![\w-])", re.I)
+# gazetteer entries by their first word, longest first: "south" -> ["south africa", "south korea", ...]
+_GAZETTEER: dict[str, list[str]] = {}
+for _entry in sorted((COUNTRIES - _AMBIGUOUS_COUNTRIES) | NATIONALITIES, key=len, reverse=True):
+    _GAZETTEER.setdefault(_entry.split()[0], []).append(_entry)
+_CAPITALISED = re.compile(r"(?<![\w.-])[A-Z][\w.'\u2019-]*")
 
 
 def gazetteer_names(text: str, field_name: str, taken: list[Mention]) -> list[Mention]:
@@ -285,15 +290,23 @@ def gazetteer_names(text: str, field_name: str, taken: list[Mention]) -> list[Me
     spans = _spans(taken)
     surnames = {m.text.rsplit(" ", 1)[-1] for m in taken if m.label == "PERSON" and " " in m.text}
     found = []
-    for m in _GAZETTEER.finditer(text):
-        name = m.group()
-        if not name[0].isupper() or (len(name) <= 3 and not name.isupper()) or name in surnames:
-            continue   # "Viorel Moldovan ... Moldovan scored": a surname, not a nationality
-        label = "GPE" if name.casefold() in COUNTRIES else "NORP"
-        cand = Mention(field_name, m.start(), m.end(), name, label)
-        if not _overlaps(cand, spans):
-            found.append(cand)
+    for word in _CAPITALISED.finditer(text):
+        start = word.start()
+        for entry in _GAZETTEER.get(word.group().casefold(), ()):
+            end = start + len(entry)
+            if text[start:end].casefold() != entry or (end < len(text) and (text[end].isalnum() or text[end] == "-")):
+                continue
+            name = text[start:end]
+            if (len(name) <= 3 and not name.isupper()) or name in surnames:
+                break   # "Viorel Moldovan ... Moldovan scored": a surname, not a nationality
+            cand = Mention(field_name, start, end, name, "GPE" if entry in COUNTRIES else "NORP")
+            if not _overlaps(cand, spans):
+                found.append(cand)
+            break
     return found
+
+
+_DIGIT_WORD = re.compile(r"\S*\d\S*")
 
 
 def _table_lines(text: str) -> list[tuple[int, int]]:
@@ -302,7 +315,7 @@ def _table_lines(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         words = line.split()
         if words:
-            numbers = sum(1 for w in words if _is_number(w.strip("(),.;:")))
+            numbers = sum(1 for w in _DIGIT_WORD.findall(line) if _is_number(w.strip("(),.;:")))
             lower = sum(1 for w in words if w[0].islower())
             if numbers >= 2 and numbers >= 0.2 * len(words) and lower <= 0.3 * len(words):
                 out.append((pos, pos + len(line)))
@@ -358,13 +371,12 @@ TEAM_VERBS = frozenset("beat defeat thrash rout crush edge hammer overcome draw 
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 
-def mark_usage(doc: Doc, field_name: str, mentions: list[Mention], tables: list[tuple[int, int]],
+def mark_usage(doc: Doc, field_name: str, text: str, mentions: list[Mention], tables: list[tuple[int, int]],
                skip: int = 0) -> list[Mention]:
     """Mentions used as sports teams (a results pair "Pohang 3 Ulsan 2", a standings row "Stoke 4
     3 1 0 7 4 10", the subject or object of 'beat', 'drew with', 'lost to') or as people ("Steffi
     Graf (Germany)": a full name followed by a country in brackets); a team the model did not tag
     becomes a mention. Nothing before `skip` (a dateline)."""
-    text = doc.text
     teams = team_tokens(doc)
     taken = _spans(mentions)
     for i in sorted(teams):   # a team the model did not tag: "Leicestershire beat Somerset"
@@ -448,13 +460,23 @@ TEAM_NOUNS = frozenset("victory win defeat winner winners loss draw".split())
 FIXTURE_WORDS = frozenset({"v", "vs", "versus"})   # not "v.": "Roe v. Wade" is a law case
 
 
+_TEAM_VERB_IDS = np.array([hash_string(w) for w in TEAM_VERBS], dtype=np.uint64)
+_TEAM_NOUN_IDS = np.array([hash_string(w) for w in TEAM_NOUNS], dtype=np.uint64)
+_FIXTURE_IDS = np.array([hash_string(w) for w in FIXTURE_WORDS], dtype=np.uint64)
+
+
 def team_tokens(doc: Doc) -> set[int]:
     """Indices of proper nouns used as sports teams in running text: the subject and object of
     'beat', 'drew with', 'lost to' when both are names ("Leicestershire beat Somerset", "Surrey,
     who thrashed Warwickshire", "Essex need 148 to beat Yorkshire"), the object of 'victory
     over', a name after 'v' or 'vs', and the names conjoined with any of these ("Essex and Kent")."""
     found: set[int] = set()
-    for tok in doc:
+    arr = doc.to_array([LEMMA, POS, LOWER])   # whole-doc columns: no Token objects for the rest
+    pos = arr[:, 1]
+    hits = ((pos == VERB) & np.isin(arr[:, 0], _TEAM_VERB_IDS) | (pos == NOUN) & np.isin(arr[:, 0], _TEAM_NOUN_IDS)
+            | np.isin(arr[:, 2], _FIXTURE_IDS))
+    for i in np.flatnonzero(hits).tolist():
+        tok = doc[i]
         lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB" and lemma in TEAM_VERBS:
             args = [_antecedent(t) for t in tok.children if t.dep_ in ("nsubj", "dobj")]
@@ -506,10 +528,9 @@ def names_in_text(text: str, field_name: str, known: list[Mention]) -> list[Ment
 
 # ---- collecting ----------------------------------------------------------------------------
 
-def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
+def field_mentions(doc: Doc, field_name: str, text: str) -> list[Mention]:
     """Model names and rule names of one field; a rule name wins over the model's spans it
     overlaps, unless the model's is longer; a dateline's place always wins."""
-    text = doc.text   # rebuilt from the tokens on every access
     tables = _table_lines(text)
     dateline = dateline_places(text, field_name) if field_name == "body" else []
     ruled = acronym_definitions(text, field_name)
@@ -519,27 +540,27 @@ def field_mentions(doc: Doc, field_name: str) -> list[Mention]:
     for span in doc.ents:
         if span.label_ in ENTITY_LABELS:
             in_table = any(lo <= span.start_char < hi for lo, hi in tables)
-            model += mention_pieces(span, field_name, in_table)
-    model = [m for m in split_conjoined(model, text) if not _common_word(m, doc)]
+            model += mention_pieces(span, field_name, text, in_table)
+    arr = doc.to_array([LOWER, IS_LOWER])
+    lower_words = {doc.vocab.strings[h] for h in set(arr[arr[:, 1] == 1, 0].tolist())}
+    model = [m for m in split_conjoined(model, text) if not _common_word(m, doc, lower_words)]
     ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
                                          for m in model)]
     found = ruled + [m for m in model if not _overlaps(m, _spans(ruled))]
     found = dateline + [m for m in found if not _overlaps(m, _spans(dateline))]
     found += table_names(text, field_name, tables, found)
     found += gazetteer_names(text, field_name, found)
-    return mark_usage(doc, field_name, found, tables, skip=max((m.end for m in dateline), default=0))
+    return mark_usage(doc, field_name, text, found, tables, skip=max((m.end for m in dateline), default=0))
 
 
-def _common_word(m: Mention, doc: Doc) -> bool:
+def _common_word(m: Mention, doc: Doc, lower_words: set[str]) -> bool:
     """A one-word 'name' that only starts a sentence or line and that the text also writes in
-    lower case ("Protests broke out ... the protests"; "Attendance: 5,000")."""
-    if " " in m.text or m.text.isupper() or m.text.casefold() in NORP_NAMES or m.text.casefold() in COUNTRIES:
-        return False
-    first = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if first is None or not (first[0].is_sent_start or first.start == 0 or "\n" in doc[first.start - 1].text):
-        return False
+    lower case ("Protests broke out ... the protests")."""
     folded = m.text.casefold()
-    return any(tok.lower_ == folded and tok.is_lower for tok in doc)
+    if " " in m.text or m.text.isupper() or folded not in lower_words or folded in NORP_NAMES or folded in COUNTRIES:
+        return False
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and (span.start == 0 or span[0].is_sent_start or "\n" in doc[span.start - 1].text)
 
 
 _JOINS = re.compile(r" and | & |(?<=\w)(?:'s|\u2019s|'|\u2019) (?=[A-Z])")
@@ -569,16 +590,16 @@ def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
     Carried Away").
     Then the names the article has established, found again where the model missed them."""
     out: list[Mention] = []
+    texts = {field_name: doc.text for field_name, doc in docs.items()}   # Doc.text is rebuilt on each access
     for field_name in sorted(docs, key=lambda f: f != "body"):
-        doc = docs[field_name]
-        text = doc.text
+        doc, text = docs[field_name], texts[field_name]
         if field_name == "body" or not (_shouting(text) or _title_case(text)):
-            out += field_mentions(doc, field_name)
+            out += field_mentions(doc, field_name, text)
             continue
         known = names_in_text(text, field_name, [m for m in out if m.label])
         if not _shouting(text):
-            body = docs["body"].text.casefold() if "body" in docs else ""
-            model = [m for m in field_mentions(doc, field_name) if not _overlaps(m, _spans(known))
+            body = texts.get("body", "").casefold()
+            model = [m for m in field_mentions(doc, field_name, text) if not _overlaps(m, _spans(known))
                      and (m.text.isupper() or m.text.casefold() in COUNTRIES or m.text.casefold() in NORP_NAMES
                           or re.search(rf"(?<!\w){re.escape(m.text.casefold())}(?!\w)", body))]
             known += model
@@ -613,11 +634,13 @@ def repeated_names(docs: dict[str, Doc], mentions: list[Mention]) -> list[Mentio
         return []
     taken = {(m.field, i) for m in mentions for i in range(m.start, m.end)}
     found = []
+    ids = np.array([hash_string(f) for f in forms], dtype=np.uint64)
     for field_name, doc in docs.items():
-        for tok in doc:
-            label = forms.get(tok.text)
-            if label and tok.pos_ == "PROPN" and (field_name, tok.idx) not in taken:
-                found.append(Mention(field_name, tok.idx, tok.idx + len(tok.text), tok.text, label))
+        arr = doc.to_array([ORTH, POS])
+        for i in np.flatnonzero(np.isin(arr[:, 0], ids) & (arr[:, 1] == PROPN)).tolist():
+            tok = doc[i]
+            if (field_name, tok.idx) not in taken:
+                found.append(Mention(field_name, tok.idx, tok.idx + len(tok.text), tok.text, forms[tok.text]))
     return found
 
 
@@ -635,13 +658,17 @@ def cluster_mentions(mentions: list[Mention]) -> list[Entity]:
         by_name.setdefault(" ".join(m.text.casefold().split()), []).append(m)
     # Longest names first, so a shorter form finds the full name it belongs to.
     names = sorted(by_name, key=lambda n: (-len(n.split()), -len(n), n))
+    labels = {n: Counter(m.label for m in ms) for n, ms in by_name.items()}
     clusters: list[list[str]] = []
+    cluster_labels: list[Counter] = []
     for name in names:
-        target = _find_home(name, by_name, clusters)
+        target = _find_home(name, by_name, labels, clusters, cluster_labels)
         if target is None:
             clusters.append([name])
+            cluster_labels.append(Counter(labels[name]))
         else:
             clusters[target].append(name)
+            cluster_labels[target].update(labels[name])
     entities = []
     for members in clusters:
         ms = sorted((m for n in members for m in by_name[n]), key=lambda m: (m.field != "title", m.start))
@@ -652,18 +679,18 @@ def cluster_mentions(mentions: list[Mention]) -> list[Entity]:
     return entities
 
 
-def _find_home(name: str, by_name: dict[str, list[Mention]], clusters: list[list[str]]) -> int | None:
+def _find_home(name: str, by_name: dict[str, list[Mention]], labels: dict[str, Counter],
+               clusters: list[list[str]], cluster_labels: list[Counter]) -> int | None:
     words = tuple(name.split())
-    labels = {m.label for m in by_name[name]}
+    own = labels[name]
     for idx, members in enumerate(clusters):
         head = members[0]
         head_words = tuple(head.split())
-        head_labels = Counter(m.label for n in members for m in by_name[n])
-        votes = head_labels + Counter(m.label for m in by_name[name])
-        if (len(words) < len(head_words) and labels <= NAME_LABELS and set(head_labels) <= NAME_LABELS
-                and votes["PERSON"] >= max(votes.values())):
+        head_labels = cluster_labels[idx]
+        if len(words) < len(head_words) and (head_words[-len(words):] == words or head_words[:len(words)] == words):
             # "Tokayev" in "Kassym-Jomart Tokayev" (even where spaCy called the full name ORG)
-            if head_words[-len(words):] == words or head_words[:len(words)] == words:
+            votes = head_labels + own
+            if set(own) <= NAME_LABELS and set(head_labels) <= NAME_LABELS and votes["PERSON"] >= max(votes.values()):
                 return idx
         if len(words) == 1 and len(name) >= 2 and "ORG" in head_labels and len(head_words) >= 3:
             if _acronym(tuple(by_name[head][0].text.split())) == name.upper():
