@@ -2,24 +2,26 @@
 
 spaCy labels each mention alone, and the small model is weak exactly where news is
 repetitive: "Kassym-Jomart Tokayev" may come out ORG and "Tokayev" PERSON in one article, a
-results line "Pohang 3 Ulsan 2" is one PERSON, "Leicestershire beat Somerset" gives two places.
-So the mentions of an article are
+results line "Pohang 3 Ulsan 2" is one PERSON, "Leicestershire beat Somerset" gives a place and
+nothing. So the mentions of an article are
 
 1. cut out of the model's spans: a name never runs over a number, a bracket, a comma, a spaced
-   dash or a line break, and loses its possessive, leading "the" and honorific;
-2. completed by rules for shapes the model misses: acronyms the article defines, organisation
-   names ending in an organisation word, initial + surname ("P. Simmons"), the place of a wire
-   dateline, the names of results tables, and the body's names in an ALL-CAPS headline;
+   dash or a line break, and loses its possessive, leading "the", honorific and lowercase edge
+   words; "X and Y" / "X's Y" are two names when the article names either alone;
+2. completed by rules for shapes the model misses: acronyms the article defines, names ending
+   in an organisation or event word, initial + surname ("P. Simmons"), the place of a wire
+   dateline, the names of results tables, countries and nationalities, the teams of "X beat Y",
+   and the body's names in an ALL-CAPS headline (a Title Case one keeps only names the body has);
 3. clustered (same name; a surname or shorter form inside a longer person name; an acronym the
    article spells out), each cluster taking its longest full name and a label from the evidence
-   of all its mentions: the model's votes, a sports team's usage (followed by a score, beating or
-   losing to another) for a place that is not a country, a country name.
+   of all its mentions: the model's votes, overruled by a role ("X, a civic activist"), a
+   country in brackets after a full name, a sports team's usage (a score, "beat", "drew with")
+   for a name that is not a country, a country or nationality name, an event word.
 """
 from collections import Counter
 from dataclasses import dataclass, field
 import re
 
-import numpy as np
 from spacy.attrs import IS_LOWER, LEMMA, LOWER, ORTH, POS
 from spacy.strings import hash_string
 from spacy.symbols import NOUN, PROPN, VERB
@@ -33,7 +35,6 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "d
 # Labels spaCy's small model confuses with each other on names; a shorter name may join a
 # longer one across them, never with GPE/LOC ("Washington" is not "George Washington").
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels whose names may hold a number ("Windows 95", "Boeing 747"); elsewhere a number ends a name.
 NUMBERED_LABELS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 ACRONYM_STOPWORDS = frozenset({"of", "for", "and", "the", "in", "on", "to", "de", "&"})
@@ -118,7 +119,7 @@ def mention_pieces(span: Span, field_name: str, text: str, in_table: bool = Fals
             continue
         run = [tok for word in words for tok in word]
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-        m = trim_name(_span_text(span, start, end), start, span.label_, field_name)
+        m = trim_name(text[start:end], start, span.label_, field_name)
         if m is not None:
             out.append(_with_abbreviation_stop(m, text))
     return out
@@ -152,10 +153,6 @@ def _lowercase_word(word: list[Token]) -> bool:
     return text[:1].isalpha() and not any(ch.isupper() for ch in text)
 
 
-def _span_text(span: Span, start: int, end: int) -> str:
-    return span.text[start - span.start_char:end - span.start_char]
-
-
 def trim_name(text: str, start: int, label: str, field_name: str) -> Mention | None:
     """The name without leading 'the', honorific, possessive or edge punctuation; None when
     nothing name-like is left (no capital letter, one letter)."""
@@ -174,11 +171,6 @@ def trim_name(text: str, start: int, label: str, field_name: str) -> Mention | N
     if len(text) < 2 or not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
         return None
     return Mention(field_name, start, start + len(text), text, label)
-
-
-def trim_mention(span: Span, field_name: str) -> Mention | None:
-    """One span as one name (kept for callers that want exactly one mention per span)."""
-    return trim_name(span.text, span.start_char, span.label_, field_name)
 
 
 # ---- rules for shapes the model misses -----------------------------------------------------
@@ -460,9 +452,9 @@ TEAM_NOUNS = frozenset("victory win defeat winner winners loss draw".split())
 FIXTURE_WORDS = frozenset({"v", "vs", "versus"})   # not "v.": "Roe v. Wade" is a law case
 
 
-_TEAM_VERB_IDS = np.array([hash_string(w) for w in TEAM_VERBS], dtype=np.uint64)
-_TEAM_NOUN_IDS = np.array([hash_string(w) for w in TEAM_NOUNS], dtype=np.uint64)
-_FIXTURE_IDS = np.array([hash_string(w) for w in FIXTURE_WORDS], dtype=np.uint64)
+_TEAM_VERB_IDS = frozenset(hash_string(w) for w in TEAM_VERBS)
+_TEAM_NOUN_IDS = frozenset(hash_string(w) for w in TEAM_NOUNS)
+_FIXTURE_IDS = frozenset(hash_string(w) for w in FIXTURE_WORDS)
 
 
 def team_tokens(doc: Doc) -> set[int]:
@@ -471,11 +463,11 @@ def team_tokens(doc: Doc) -> set[int]:
     who thrashed Warwickshire", "Essex need 148 to beat Yorkshire"), the object of 'victory
     over', a name after 'v' or 'vs', and the names conjoined with any of these ("Essex and Kent")."""
     found: set[int] = set()
-    arr = doc.to_array([LEMMA, POS, LOWER])   # whole-doc columns: no Token objects for the rest
-    pos = arr[:, 1]
-    hits = ((pos == VERB) & np.isin(arr[:, 0], _TEAM_VERB_IDS) | (pos == NOUN) & np.isin(arr[:, 0], _TEAM_NOUN_IDS)
-            | np.isin(arr[:, 2], _FIXTURE_IDS))
-    for i in np.flatnonzero(hits).tolist():
+    # whole-doc columns as ints: Token objects only for the few candidates
+    hits = [i for i, (lemma, pos, lower) in enumerate(doc.to_array([LEMMA, POS, LOWER]).tolist())
+            if pos == VERB and lemma in _TEAM_VERB_IDS or pos == NOUN and lemma in _TEAM_NOUN_IDS
+            or lower in _FIXTURE_IDS]
+    for i in hits:
         tok = doc[i]
         lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB" and lemma in TEAM_VERBS:
@@ -541,8 +533,7 @@ def field_mentions(doc: Doc, field_name: str, text: str) -> list[Mention]:
         if span.label_ in ENTITY_LABELS:
             in_table = any(lo <= span.start_char < hi for lo, hi in tables)
             model += mention_pieces(span, field_name, text, in_table)
-    arr = doc.to_array([LOWER, IS_LOWER])
-    lower_words = {doc.vocab.strings[h] for h in set(arr[arr[:, 1] == 1, 0].tolist())}
+    lower_words = {doc.vocab.strings[h] for h, is_lower in doc.to_array([LOWER, IS_LOWER]).tolist() if is_lower}
     model = [m for m in split_conjoined(model, text) if not _common_word(m, doc, lower_words)]
     ruled = [r for r in ruled if not any(_overlaps(r, [(m.start, m.end)]) and m.end - m.start > r.end - r.start
                                          for m in model)]
@@ -634,10 +625,11 @@ def repeated_names(docs: dict[str, Doc], mentions: list[Mention]) -> list[Mentio
         return []
     taken = {(m.field, i) for m in mentions for i in range(m.start, m.end)}
     found = []
-    ids = np.array([hash_string(f) for f in forms], dtype=np.uint64)
+    ids = {hash_string(f) for f in forms}
     for field_name, doc in docs.items():
-        arr = doc.to_array([ORTH, POS])
-        for i in np.flatnonzero(np.isin(arr[:, 0], ids) & (arr[:, 1] == PROPN)).tolist():
+        for i, (orth, pos) in enumerate(doc.to_array([ORTH, POS]).tolist()):
+            if orth not in ids or pos != PROPN:
+                continue
             tok = doc[i]
             if (field_name, tok.idx) not in taken:
                 found.append(Mention(field_name, tok.idx, tok.idx + len(tok.text), tok.text, forms[tok.text]))
