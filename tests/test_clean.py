@@ -202,7 +202,22 @@ def test_wire_results_article_kept_whole(text):
     assert r.title == lines[0]                  # the ALL-CAPS headline, not a table heading
     assert r.dateline == lines[1]
     assert r.publisher is None                  # a wire dateline starts with a place
-    assert paragraphs(r) == lines[2:]           # every table row, heading and schedule line
+    # every table row, heading and schedule line; the wire dateline stays too (its place is an entity)
+    assert paragraphs(r) == lines[1:]
+
+
+@pytest.mark.parametrize("dateline, in_body", [
+    ("LONDON 1996-08-30", True),
+    ("MILWAUKEE, Wisconsin Aug 29", True),
+    ("Associated Press November 19, 2019, 9:02 AM", False),
+    ("Published 12 May 2020", False),
+])
+def test_plain_text_keeps_a_wire_dateline_in_the_body(dateline, in_body):
+    text = f"Markets close higher.\n\n{dateline}\n\nShares rose on Friday as investors bought banks, traders said."
+    r = clean_text(text)
+    assert r.dateline == dateline
+    assert (paragraphs(r)[0] == dateline) is in_body
+    assert paragraphs(r)[-1].startswith("Shares rose")
 
 
 NUMBERED_LIST = """10 Things to Know for Today.

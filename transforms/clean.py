@@ -285,6 +285,8 @@ _CREDIT_START = re.compile(
 _AGENCY_WORDS = ("ap afp reuters getty epa ansa dpa pa xinhua shutterstock istock istockphoto pool "
                  "press photo images")
 _AGENCY = frozenset(_AGENCY_WORDS.split())
+# A wire dateline opens with the place in capitals: "LONDON 1996-08-30", "NICE, France Aug 30".
+_WIRE_PLACE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3}(?:,| \d| [A-Z][a-z]{2})")
 _CREDIT_END = re.compile(
     r"(?:/\s*(?:ap|afp|reuters|getty(?: images)?|epa|ansa|dpa|pa|xinhua|associated press|shutterstock|"
     r"istock|file|pool)|getty images|shutterstock|istockphoto|associated press|ap photo|afp photo|reuters)"
@@ -758,6 +760,14 @@ def clean_text(text: str) -> CleanedText:
             keep[i] = True
             why = ln.why.split(": ", 1)[-1] if k == META else ln.why
             roles[ln.no] = ("body", f"plain text without page furniture, kept ({why})")
+            continue
+        if plain and ln.meta == "dateline" and _WIRE_PLACE.match(ln.text) \
+                and ln.text.split()[0].lower().strip(",") not in _AGENCY | _DATE_KEYWORDS:
+            # Its place is where the story was filed, a mention the entities need: kept as the
+            # first paragraph and copied to `dateline`.
+            keep[i] = True
+            roles[ln.no] = ("body", "wire dateline (place in capitals, then the date): kept, also the dateline")
+            meta_found.append((i, "dateline", ln))
             continue
         if k == META:
             role = ln.meta or "boilerplate"
