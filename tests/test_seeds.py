@@ -127,10 +127,7 @@ def test_euronews_page_keeps_the_article_and_drops_the_page(euronews):
 
 
 @pytest.mark.parametrize("seed, start, speaker, cue", [
-    pytest.param("kazakh", "his government would be tolerant", "Marius Fossum", "told", marks=pytest.mark.xfail(
-        strict=True, reason="'He told the BBC': quotes.resolve_pronoun prefers the subject Assem Zhapisheva (a "
-                            "PERSON since the entities know activists) in the previous paragraph over Fossum in "
-                            "the same one; preferring same-paragraph candidates fixes it")),
+    ("kazakh", "his government would be tolerant", "Marius Fossum", "told"),
     ("kazakh", "the snap presidential election began", None, "was reported"),
     ("euronews", "the government had got the message", TOKAYEV, "said"),
     ("euronews", "some of those arrested during protests", TOKAYEV, "says"),

@@ -363,8 +363,9 @@ class ArticleQuotes:
             candidates.append((m.start, salient, ent))
         recent = sorted(candidates, key=lambda c: -c[0])
         window = [c for c in recent if c[0] >= (recent[0][0] - 400)] if recent else []
-        salient = [c for c in window if c[1]]
-        pick = (salient or window)
+        paragraph_start = self.text.rfind("\n", 0, before) + 1
+        same_paragraph = [c for c in window if c[0] >= paragraph_start]
+        pick = ([c for c in same_paragraph if c[1]] or same_paragraph or [c for c in window if c[1]] or window)
         return pick[0][2] if pick else None
 
     def gender(self, entity: Entity) -> str | None:
