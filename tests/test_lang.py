@@ -9,3 +9,9 @@ def test_english_german_and_too_short():
 
 def test_languages_without_a_two_letter_code_are_unknown_not_a_three_letter_code():
     assert detect_lang("我哋今日去咗飲茶，佢話啲點心好好食，我都覺得係") is None
+
+
+def test_a_results_table_does_not_hide_the_prose_language():
+    table = "\n".join(f"Dinamo Zagreb {i} Hajduk Split {i + 1} Osijek {i} Rijeka {i}" for i in range(12))
+    text = table + "\nThe home side scored twice in the second half to take the lead in the league.\n"
+    assert detect_lang(text) == "en"
