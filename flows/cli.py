@@ -18,7 +18,10 @@ def _quiet_defaults() -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newspipe", description="Raw news texts to validated Parquet tables of articles, entities and quotes.")
     sub = parser.add_subparsers(dest="command", required=True)
-    _add_run_options(sub.add_parser("run", help="run the pipeline once on the embedded Prefect server"))
+    run = sub.add_parser("run", help="run the pipeline once on the embedded Prefect server")
+    _add_run_options(run)
+    run.add_argument("--full", action="store_true",
+                     help="process every raw file again, not only the new and changed ones")
     serve = sub.add_parser("serve", help="serve the flow on a cron schedule against the Prefect server in PREFECT_API_URL")
     serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" for hourly')
     serve.add_argument("--name", default="newspipe-scheduled", help="deployment name (default: %(default)s)")
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _flow_parameters(args) -> dict:
     return {"raw_dir": str(args.raw_dir.resolve()), "out_dir": str(args.out_dir.resolve()),
-            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb}
+            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb, "full": getattr(args, "full", False)}
 
 
 def _serve(args) -> int:
