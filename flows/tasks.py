@@ -132,20 +132,22 @@ def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> changes.M
     merge = changes.plan_merge(plan.files, carried, fresh, sorted(SUPPORTED_FOR_EXTRACTION))
 
     texts = ["article_id", "title", "body"]
-    sources = [pl.scan_parquet(p).select(texts) for p in fresh_parts]
-    if not merge.extract.is_in(fresh["article_id"].implode()).all():     # carried copies that became originals
-        sources.append(store.scan_parts(old_parts, texts, schemas.ARTICLES))
-    _stage_for_extraction(run, sources, merge.extract, batch_size)
+    from_fresh = merge.extract.filter(merge.extract.is_in(fresh["article_id"].implode()))
+    sources = [(pl.scan_parquet(p).select(texts), from_fresh) for p in fresh_parts]
+    promoted = merge.extract.filter(~merge.extract.is_in(fresh["article_id"].implode()))
+    if promoted.len():                                  # carried copies whose original changed or went
+        sources.append((store.scan_parts(old_parts, texts, schemas.ARTICLES), promoted))
+    _stage_for_extraction(run, sources, batch_size)
     return merge
 
 
-def _stage_for_extraction(run: store.Run, sources: list[pl.LazyFrame], wanted: pl.Series, batch_size: int) -> None:
-    """The wanted articles' texts in parts of batch_size, read source by source."""
+def _stage_for_extraction(run: store.Run, sources: list[tuple[pl.LazyFrame, pl.Series]], batch_size: int) -> None:
+    """The wanted articles of each source, staged in parts of batch_size for extract_batch."""
     schema = pa.schema([schemas.ARTICLES.field(c) for c in ("article_id", "title", "body")])
     pending, part_no = empty_frame(schema), 0
-    for source in sources:
+    for n, (source, wanted) in enumerate(sources, start=1):
         pending = pl.concat([pending, source.filter(pl.col("article_id").is_in(wanted.implode())).collect()])
-        while pending.height >= batch_size or (source is sources[-1] and pending.height):
+        while pending.height >= batch_size or (n == len(sources) and pending.height):
             store.write_part(pending.head(batch_size), schema, run.staging / "to_extract" / f"part-{part_no:05d}.parquet")
             pending, part_no = pending.slice(batch_size), part_no + 1
 

@@ -101,9 +101,10 @@ def test_deleted_new_and_duplicate_changes_end_as_a_run_from_scratch(run, raw, t
     (raw / "0" / "aaa.txt").write_text(article_text(2), encoding="utf-8")   # 2/report-002.txt becomes a copy
     (raw / "empty.txt").unlink()                      # a reject goes
     write_articles(raw, [20])                         # a new article
+    (raw / "2" / "report-005.txt").write_text(article_text(5) + "\nMr Tokayev said the vote was fair.\n")
     state = run(raw, out)
-    assert (state["files_deleted"], state["files_new"], state["files_unchanged"]) == (2, 2, 8)
-    assert state["extracted"] == 3                    # aaa.txt, report-020 and the copy of 1
+    assert (state["files_deleted"], state["files_new"], state["files_changed"], state["files_unchanged"]) == (2, 2, 1, 7)
+    assert state["extracted"] == 4                    # aaa.txt, report-020, report-005 and the copy of 1
 
     articles, entities = pl.read_parquet(out / "articles"), pl.read_parquet(out / "entities")
     assert copy_id in entities["article_id"].to_list()
