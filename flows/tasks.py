@@ -1,8 +1,7 @@
 """Prefect tasks: each moves one batch of paths or one staged table; the work is in transforms/."""
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
+import json
 from pathlib import Path
-import time
 
 import polars as pl
 import pyarrow as pa
@@ -10,47 +9,14 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import store
-from flows.settings import STATE_FORMAT
+from flows.planning import Plan, make_plan
 from transforms import changes, ids, schemas
 from transforms.frames import empty_frame, to_frame
 from transforms.ingest import apply_duplicates, ingest_frames, reject_row
 from transforms.lang import SUPPORTED_FOR_EXTRACTION
 
 ARTICLE_KEYS = ["article_id", "source_path", "content_hash", "lang"]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What this run must do, decided from the raw files and the published version's manifest."""
-    files: pl.DataFrame                 # one row per raw file now or in the manifest, with its status
-    previous: store.Published | None    # the version whose unchanged rows are carried over
-    full_reason: str | None             # why everything is processed again; None for an incremental run
-    options: dict                       # the run options that decide the rows
-    fingerprint: dict
-    scanned_at_ns: int
-    counts: dict = field(default_factory=dict)
-    published_run_id: str | None = None  # what OUT/current shows now, kept for readers in flight
-
-    def with_status(self, *statuses: str) -> pl.DataFrame:
-        return self.files.filter(pl.col("status").is_in(statuses))
-
-    def to_read(self) -> list[store.RawFile]:
-        rows = self.with_status(changes.CHANGED, changes.NEW).select("source_path", "size").iter_rows()
-        return [store.RawFile(path, size) for path, size in rows]
-
-    @property
-    def nothing_changed(self) -> bool:
-        """Same code, options and files (by size and mtime): the published version stays as it is."""
-        return (self.full_reason is None and self.counts[changes.UNCHANGED] == self.files.height
-                and self.previous.state.get("fingerprint") == self.fingerprint)
-
-    def describe(self) -> str:
-        c = self.counts
-        if self.full_reason:
-            return f"processing all {c[changes.NEW]} raw files: {self.full_reason}"
-        return (f"since run {self.previous.run_id}: unchanged {c[changes.UNCHANGED] + c[changes.TOUCHED]}, "
-                f"changed {c[changes.CHANGED]}, new {c[changes.NEW]}, deleted {c[changes.DELETED]}"
-                + (f" ({c[changes.TOUCHED]} with a new mtime but the same bytes)" if c[changes.TOUCHED] else ""))
+TEXTS = ["article_id", "title", "body"]             # all that extraction reads of an article
 
 
 @task(cache_policy=NO_CACHE)
@@ -61,37 +27,8 @@ def discover_raw(raw_dir: Path) -> list[store.RawFile]:
 
 @task(cache_policy=NO_CACHE)
 def plan_changes(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options: dict, full: bool) -> Plan:
-    """Compare the raw files with the published manifest: stat every file, hash only those
-    whose size or mtime differ, and read again only new and changed ones."""
-    scanned_at_ns = time.time_ns()
-    now = store.stat_raw(raw_dir, [f.source_path for f in files])
-    fingerprint = store.code_fingerprint()
-    previous = store.published(out_dir)
-    reason = _full_reason(previous, fingerprint, options, full)
-    manifest = previous.manifest() if previous and not reason else empty_frame(changes.MANIFEST)
-    compared = changes.compare_files(now, manifest, previous.state["scanned_at_ns"] if previous and not reason else 0)
-    to_hash = compared.filter(pl.col("status") == changes.CHECK)["source_path"].to_list()
-    compared = changes.settle_checked(compared, {p: store.hash_raw(raw_dir, p) for p in to_hash})
-    return Plan(compared, previous if not reason else None, reason, options, fingerprint, scanned_at_ns,
-                changes.status_counts(compared), previous.run_id if previous else None)
-
-
-def _full_reason(previous: store.Published | None, fingerprint: dict, options: dict, full: bool) -> str | None:
-    if full:
-        return "--full was given"
-    if previous is None:
-        return "no published run with a manifest in the output folder"
-    state = previous.state
-    if state.get("state_format") != STATE_FORMAT:
-        return f"the state of run {previous.run_id} has another format ({state.get('state_format')} != {STATE_FORMAT})"
-    before = state.get("fingerprint", {})
-    for part in ("transforms", "packages"):
-        if before.get(part) != fingerprint[part]:
-            return f"the {part} changed since run {previous.run_id} ({before.get(part)} -> {fingerprint[part]})"
-    for name, value in options.items():
-        if state.get("options", {}).get(name) != value:
-            return f"--{name.replace('_', '-')} changed since run {previous.run_id} ({state.get('options', {}).get(name)} -> {value})"
-    return None
+    """Compare the raw files with the published manifest (see planning.make_plan)."""
+    return make_plan(raw_dir, out_dir, files, options, full)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -120,9 +57,10 @@ def ingest_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part
 
 
 @task(cache_policy=NO_CACHE)
-def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> changes.Merge:
+def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> tuple[changes.Merge, int]:
     """Corpus-wide duplicates over carried and new articles; stage the articles to extract in
-    batches (new originals, and carried copies whose original changed or went away)."""
+    batches (new originals, and carried copies whose original changed or went away), except
+    those a killed run already extracted. Returns the merge and how many were reused."""
     fresh_parts = store.parquet_files(run.delta_dir("articles"))
     fresh = store.scan_parts(fresh_parts, ARTICLE_KEYS, schemas.ARTICLES).collect()
     carried_paths = plan.with_status(changes.UNCHANGED, changes.TOUCHED)["source_path"]
@@ -131,22 +69,43 @@ def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> changes.M
                .filter(pl.col("source_path").is_in(carried_paths.implode())).collect())
     merge = changes.plan_merge(plan.files, carried, fresh, sorted(SUPPORTED_FOR_EXTRACTION))
 
-    texts = ["article_id", "title", "body"]
     from_fresh = merge.extract.filter(merge.extract.is_in(fresh["article_id"].implode()))
-    sources = [(pl.scan_parquet(p).select(texts), from_fresh) for p in fresh_parts]
+    sources = [(pl.scan_parquet(p).select(TEXTS), from_fresh) for p in fresh_parts]
     promoted = merge.extract.filter(~merge.extract.is_in(fresh["article_id"].implode()))
     if promoted.len():                                  # carried copies whose original changed or went
-        sources.append((store.scan_parts(old_parts, texts, schemas.ARTICLES), promoted))
-    _stage_for_extraction(run, sources, batch_size)
-    return merge
+        sources.append((store.scan_parts(old_parts, TEXTS, schemas.ARTICLES), promoted))
+    salvaged = _reuse_salvaged(run, plan.fingerprint, sources)
+    _stage_for_extraction(run, sources, salvaged, batch_size)
+    return merge, salvaged.height
 
 
-def _stage_for_extraction(run: store.Run, sources: list[tuple[pl.LazyFrame, pl.Series]], batch_size: int) -> None:
-    """The wanted articles of each source, staged in parts of batch_size for extract_batch."""
-    schema = pa.schema([schemas.ARTICLES.field(c) for c in ("article_id", "title", "body")])
+def _reuse_salvaged(run: store.Run, fingerprint: dict, sources) -> pl.DataFrame:
+    """Entities and quotes that killed runs finished for exactly these texts go into this run's
+    rows; returns the articles reused. Extraction is a function of (article_id, title, body)."""
+    parts = store.salvaged_extractions(run, fingerprint)
+    if not parts or not sources:
+        return pl.DataFrame(schema={"article_id": pl.String})
+    done = pl.concat([pl.read_parquet(a).select(TEXTS).with_columns(pl.lit(i).alias("salvage"))
+                      for i, (a, _, _) in enumerate(parts)]).unique("article_id", keep="first", maintain_order=True)
+    wanted = pl.concat([source.filter(pl.col("article_id").is_in(article_ids.implode())).collect()
+                        for source, article_ids in sources])
+    reused = wanted.join(done, on=TEXTS, how="inner", nulls_equal=True).select("article_id", "salvage")
+    for table in ("entities", "quotes"):
+        rows = [pl.read_parquet(part[1 if table == "entities" else 2]).filter(
+                    pl.col("article_id").is_in(reused.filter(pl.col("salvage") == i)["article_id"].implode()))
+                for i, part in enumerate(parts)]
+        store.write_part(pl.concat(rows), schemas.TABLES[table], run.delta_dir(table) / "salvaged.parquet")
+    return reused.select("article_id")
+
+
+def _stage_for_extraction(run: store.Run, sources: list[tuple[pl.LazyFrame, pl.Series]], salvaged: pl.DataFrame,
+                          batch_size: int) -> None:
+    """The wanted articles of each source not salvaged, staged in parts of batch_size for extract_batch."""
+    schema = pa.schema([schemas.ARTICLES.field(c) for c in TEXTS])
     pending, part_no = empty_frame(schema), 0
     for n, (source, wanted) in enumerate(sources, start=1):
-        pending = pl.concat([pending, source.filter(pl.col("article_id").is_in(wanted.implode())).collect()])
+        todo = wanted.filter(~wanted.is_in(salvaged["article_id"].implode()))
+        pending = pl.concat([pending, source.filter(pl.col("article_id").is_in(todo.implode())).collect()])
         while pending.height >= batch_size or (n == len(sources) and pending.height):
             store.write_part(pending.head(batch_size), schema, run.staging / "to_extract" / f"part-{part_no:05d}.parquet")
             pending, part_no = pending.slice(batch_size), part_no + 1
@@ -216,7 +175,7 @@ def _assemble(run: store.Run, table: str, previous: store.Published | None, old_
         else:
             old_rows = _old_rows_in_part(old_dir, schema, key, part_no, bits) if old_parts else empty_frame(schema)
         rows = pl.concat([old_rows.filter(~pl.col(key).is_in(dropped.implode())),
-                          by_part.get(part_no, empty_frame(schema))], how="vertical_relaxed")
+                          by_part.get(part_no, empty_frame(schema))])
         rows = changes.sort_rows(table, finish(rows) if finish else rows)
         if rows.height:
             store.write_part(rows, schema, target, row_group_rows=store.ROW_GROUP_ROWS[table],
@@ -258,8 +217,6 @@ def validate_run(run: store.Run, run_info: dict):
 @task(cache_policy=NO_CACHE)
 def carry_validation(run: store.Run, previous: store.Published):
     """Tables and suites as published: the published report still holds, no need to validate."""
-    import json
-
     from expectations.validate import ValidationReport
 
     store.carry_report(previous.path / "validation", run.version / "validation")

@@ -134,4 +134,3 @@ def test_a_changed_option_or_full_processes_everything_again(run, raw, tmp_path)
     assert "--max-file-mb changed" in state["full_reason"] and state["extracted"] == 8
     state = run(raw, out, max_file_mb=1.0, full=True)
     assert state["full_reason"] == "--full was given" and state["extracted"] == 8
-    assert_same_tables(out, from_scratch(run, raw, tmp_path))

@@ -23,6 +23,9 @@ def test_discover_names_a_missing_raw_dir(tmp_path):
         store.discover(tmp_path / "nope")
 
 
+FINGERPRINT = {"transforms": "t1", "packages": "p1", "expectations": "e1"}
+
+
 def _article_rows(marker: str, n: int) -> pl.DataFrame:
     rows = empty_frame(schemas.ARTICLES).to_dicts()
     for i in range(n):
@@ -33,7 +36,7 @@ def _article_rows(marker: str, n: int) -> pl.DataFrame:
 
 def _staged_run(out, marker: str = "x", parts: int = 2):
     """A run whose version holds `parts` article parts titled `marker`, the other tables empty."""
-    run = store.start_run(out)
+    run = store.start_run(out, FINGERPRINT)
     for part_no in range(parts):
         store.write_part(_article_rows(marker, 3), schemas.ARTICLES,
                          run.table_dir("articles") / store.part_name(part_no, run.run_id))
@@ -108,7 +111,7 @@ def test_a_new_run_clears_what_crashed_runs_left_and_keeps_the_published_version
     crashed = _staged_run(tmp_path, "crashed")            # killed after its rename, before the switch
     os.replace(crashed.version, tmp_path / ".versions" / crashed.run_id)
     os.symlink("nowhere", tmp_path / ".current.tmp-abc123")
-    store.start_run(tmp_path)
+    store.start_run(tmp_path, FINGERPRINT)
     assert not crashed.staging.exists() and not (tmp_path / ".current.tmp-abc123").is_symlink()
     assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == sorted(
         [kept.run_id, store.published(tmp_path).state["previous_version"]])
@@ -136,3 +139,17 @@ def test_the_code_fingerprint_follows_the_transforms():
     first = store.code_fingerprint()
     assert first == store.code_fingerprint()
     assert set(first) == {"transforms", "packages", "expectations"} and "spacy==" in first["packages"]
+
+
+def test_a_killed_run_s_finished_extraction_parts_are_offered_to_the_next_run_with_the_same_code(tmp_path):
+    killed = store.start_run(tmp_path, FINGERPRINT)
+    for part_no, tables in [(0, ("entities", "quotes")), (1, ("entities",))]:   # part 1 was cut short
+        store.write_part(empty_frame(schemas.ARTICLES), schemas.ARTICLES,
+                         killed.staging / "to_extract" / f"part-{part_no:05d}.parquet")
+        for table in tables:
+            store.write_part(empty_frame(schemas.TABLES[table]), schemas.TABLES[table], killed.delta_part(table, part_no))
+    new_suites = FINGERPRINT | {"expectations": "e2"}       # extraction does not depend on the suites
+    same_code = store.start_run(tmp_path, new_suites)
+    assert [p[0].name for p in store.salvaged_extractions(same_code, new_suites)] == ["part-00000.parquet"]
+    other_code = store.start_run(tmp_path, FINGERPRINT | {"transforms": "t2"})
+    assert store.salvaged_extractions(other_code, FINGERPRINT | {"transforms": "t2"}) == []
