@@ -25,6 +25,7 @@ class Plan:
     scanned_at_ns: int
     counts: dict
     published_run_id: str | None        # what OUT/current shows now, kept for readers in flight
+    report_published: bool              # OUT/validation is the published tables' report (not a failed run's)
 
     def with_status(self, *statuses: str) -> pl.DataFrame:
         return self.files.filter(pl.col("status").is_in(statuses))
@@ -37,7 +38,7 @@ class Plan:
     def nothing_changed(self) -> bool:
         """Same code, suites, options and files (by size and mtime): the published version stays."""
         return (self.full_reason is None and self.counts[changes.UNCHANGED] == self.files.height
-                and self.previous.state.get("fingerprint") == self.fingerprint)
+                and self.previous.state.get("fingerprint") == self.fingerprint and self.report_published)
 
     def describe(self) -> str:
         c = self.counts
@@ -67,7 +68,8 @@ def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options:
     to_hash = compared.filter(pl.col("status") == changes.CHECK)["source_path"].to_list()
     compared = changes.settle_checked(compared, {p: store.hash_raw(raw_dir, p) for p in to_hash})
     return Plan(compared, previous, reason, options, fingerprint, scanned_at_ns,
-                changes.status_counts(compared), published.run_id if published else None)
+                changes.status_counts(compared), published.run_id if published else None,
+                store.shows_published_report(out_dir))
 
 
 def _full_reason(previous: store.Published | None, fingerprint: dict, options: dict, full: bool) -> str | None:

@@ -190,6 +190,12 @@ def published(out_dir: Path) -> Published | None:
     return Published(path.name, path, json.loads(state_file.read_text(encoding="utf-8")))
 
 
+def shows_published_report(out_dir: Path) -> bool:
+    """False after a failed run: OUT/validation shows its report, not the published tables'."""
+    report = out_dir / "validation"
+    return report.is_symlink() and os.readlink(report) == f"{CURRENT}/validation"
+
+
 def start_run(out_dir: Path, fingerprint: dict) -> Run:
     """A fresh staging folder. Runs that were killed are moved into its salvage/ folder (their
     finished extraction parts can be reused); what else they left behind is removed."""

@@ -134,3 +134,45 @@ def test_a_changed_option_or_full_processes_everything_again(run, raw, tmp_path)
     assert "--max-file-mb changed" in state["full_reason"] and state["extracted"] == 8
     state = run(raw, out, max_file_mb=1.0, full=True)
     assert state["full_reason"] == "--full was given" and state["extracted"] == 8
+
+
+def test_a_failed_run_shows_its_report_keeps_the_tables_and_the_next_good_run_restores_the_report(
+        run, raw, tmp_path, monkeypatch):
+    import json
+
+    from expectations import validate
+    from flows.pipeline import ValidationFailed
+
+    out = tmp_path / "out"
+    good = run(raw, out)
+    before = tables(out)
+    edited = raw / "1" / "report-004.txt"
+    kept_stat = edited.stat()
+    edited.write_text(article_text(4) + "\nMr Tokayev said nothing.\n", encoding="utf-8")
+
+    def failing(tables_, report_dir, run_info):
+        report = validate.ValidationReport(False, ["articles: a planted failure"], [], report_dir / "summary.json",
+                                           report_dir / "index.html")
+        report_dir.mkdir(parents=True, exist_ok=True)
+        report.summary_path.write_text(json.dumps({"success": False, "run_info": run_info}))
+        return report
+    with monkeypatch.context() as patched, pytest.raises(ValidationFailed, match="a planted failure"):
+        patched.setattr(validate, "validate_tables", failing)
+        run(raw, out)
+    assert all(tables(out)[t].equals(before[t]) for t in TABLES)
+    assert json.loads((out / "validation" / "summary.json").read_text())["success"] is False
+
+    edited.write_text(article_text(4), encoding="utf-8")       # back as it was, mtime included
+    os.utime(edited, ns=(kept_stat.st_atime_ns, kept_stat.st_mtime_ns))
+    state = run(raw, out)
+    assert state["run_id"] != good["run_id"] and state["parts_rewritten"] == 0
+    assert json.loads((out / "validation" / "summary.json").read_text())["success"] is True
+
+
+def test_a_corpus_that_outgrows_its_parts_is_laid_out_again(run, raw, tmp_path):
+    out = tmp_path / "out"
+    assert run(raw, out)["part_bits"] == 2
+    write_articles(raw, [40, 41])
+    state = run(raw, out)
+    assert state["part_bits"] == 3 and state["extracted"] == 2 and state["parts_carried"] == 1   # rejects only
+    assert_same_tables(out, from_scratch(run, raw, tmp_path))
