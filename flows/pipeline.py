@@ -55,15 +55,12 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
                     "started_at": started.isoformat(), "raw_files": len(files), "full_reason": plan.full_reason,
                     **{f"files_{status}": n for status, n in plan.counts.items()},
-                    "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height, **built["totals"],
-                    "parts_rewritten": built["parts_rewritten"], "parts_carried": built["parts_linked"]}
+                    "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height,
+                    **built["totals"], "parts_rewritten": built["parts_rewritten"], "parts_carried": built["parts_linked"]}
         same_tables = plan.previous and not built["parts_rewritten"] and \
             plan.previous.state["fingerprint"]["expectations"] == plan.fingerprint["expectations"]
         report = carry_validation(run, plan.previous) if same_tables else validate_run(run, run_info)
-        state = run_info | {"success": report.success, "finished_at": datetime.now(timezone.utc).isoformat(),
-                            "state_format": STATE_FORMAT, "fingerprint": plan.fingerprint, "options": plan.options,
-                            "part_bits": built["part_bits"], "scanned_at_ns": plan.scanned_at_ns,
-                            "previous_version": plan.published_run_id}
+        state = run_info | _state(plan, built, report.success)
         publish_run(run, state, built["manifest"], tables_too=report.success)
 
     index = out / "validation" / "index.html"
@@ -79,6 +76,13 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
                 run_info["entities"], run_info["quotes"], run_info["rejects"], out,
                 built["parts_rewritten"], built["parts_linked"], index)
     return state
+
+
+def _state(plan, built: dict, success: bool) -> dict:
+    """What the next run compares itself with, beside the manifest in OUT/_state."""
+    return {"success": success, "finished_at": datetime.now(timezone.utc).isoformat(), "state_format": STATE_FORMAT,
+            "fingerprint": plan.fingerprint, "options": plan.options, "part_bits": built["part_bits"],
+            "scanned_at_ns": plan.scanned_at_ns, "previous_version": plan.published_run_id}
 
 
 def _batched(items: list, size: int):
