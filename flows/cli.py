@@ -13,12 +13,17 @@ def _quiet_defaults() -> None:
     """Telemetry off unless the user turned it on; set before Prefect or GX are imported."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # the embedded server's 30 s default is too short on a loaded machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newspipe", description="Raw news texts to validated Parquet tables of articles, entities and quotes.")
     sub = parser.add_subparsers(dest="command", required=True)
-    _add_run_options(sub.add_parser("run", help="run the pipeline once on the embedded Prefect server"))
+    run = sub.add_parser("run", help="run the pipeline once on the embedded Prefect server")
+    _add_run_options(run)
+    run.add_argument("--full", action="store_true",
+                     help="process every raw file again, not only the new and changed ones")
     serve = sub.add_parser("serve", help="serve the flow on a schedule against the Prefect server in PREFECT_API_URL")
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='schedule, e.g. "0 * * * *" for hourly (cron has minute granularity)')
@@ -52,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _flow_parameters(args) -> dict:
     return {"raw_dir": str(args.raw_dir.resolve()), "out_dir": str(args.out_dir.resolve()),
-            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb}
+            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb, "full": getattr(args, "full", False)}
 
 
 def _serve(args) -> int:
@@ -92,6 +97,9 @@ def _bad_parameters(args) -> int | None:
 def _run(args) -> int:
     if (bad := _bad_parameters(args)) is not None:
         return bad
+    if not args.full and (unchanged := _nothing_changed(args)):
+        print(f"newspipe: {unchanged}", file=sys.stderr)
+        return EXIT_OK
     from flows.pipeline import ValidationFailed, newspipe_run
 
     try:
@@ -101,6 +109,22 @@ def _run(args) -> int:
     except Exception as err:  # one line for the person; Prefect has logged the traceback
         return _fail(EXIT_ERROR, f"run failed: {type(err).__name__}: {err}")
     return EXIT_OK
+
+
+def _nothing_changed(args) -> str | None:
+    """The flow's own first question, asked before Prefect starts (10-15 s): when no raw file,
+    option or code changed since the published run, there is nothing to do."""
+    from flows import planning, store
+
+    try:
+        files = store.discover(args.raw_dir)
+        plan = planning.make_plan(args.raw_dir, args.out_dir, files, planning.run_options(args.max_file_mb), full=False)
+    except Exception:  # noqa: BLE001 - the flow runs and reports whatever this was
+        return None
+    if not plan.nothing_changed:
+        return None
+    return (f"nothing changed since run {plan.previous.run_id} ({plan.files.height} raw files unchanged): "
+            f"the published tables in {args.out_dir} stay; --full processes everything again")
 
 
 def _clean(path: Path, explain: bool) -> int:

@@ -1,4 +1,5 @@
-"""The newspipe flow: discover → ingest (decode, clean) → mark duplicates → extract → validate → publish."""
+"""The newspipe flow: discover → compare with the published run → ingest (decode, clean) the new
+and changed files → mark duplicates → extract → assemble the new version → validate → publish."""
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
@@ -7,10 +8,11 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows import store
+from flows.planning import run_options
 from flows.progress import Progress
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR
-from flows.tasks import discover_raw, extract_batch, ingest_batch, mark_duplicates, publish_run, validate_run
-
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR, STATE_FORMAT
+from flows.tasks import (assemble_version, carry_validation, discover_raw, extract_batch, ingest_batch, plan_changes,
+                         publish_run, resolve_duplicates, validate_run)
 
 
 class ValidationFailed(Exception):
@@ -19,36 +21,48 @@ class ValidationFailed(Exception):
 
 @flow(name="newspipe", log_prints=True)
 def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
-                 batch_size: int = DEFAULT_BATCH_SIZE, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> dict:
-    """Turn every raw text under raw_dir into the articles, entities, quotes and rejects tables."""
+                 batch_size: int = DEFAULT_BATCH_SIZE, max_file_mb: float = DEFAULT_MAX_FILE_MB,
+                 full: bool = False) -> dict:
+    """Bring the articles, entities, quotes and rejects tables up to date with the raw texts:
+    only new and changed files are processed, unless `full` or the code or options changed."""
     logger = get_run_logger()
     raw, out = Path(raw_dir), Path(out_dir)
     started = datetime.now(timezone.utc)
     files = discover_raw(raw)
     logger.info("found %d raw .txt files under %s", len(files), raw)
-    run = store.start_run(out)
+    with store.lock_out(out):
+        plan = plan_changes(raw, out, files, run_options(max_file_mb), full)
+        logger.info(plan.describe())
+        if plan.nothing_changed:
+            logger.info("nothing changed: the tables of run %s stay published in %s", plan.previous.run_id, out)
+            return plan.previous.state
+        run = store.start_run(out, plan.fingerprint)
 
-    ingest = Progress("ingest", len(files))
-    counts = {"articles": 0, "rejects": 0}
-    for part_no, batch in enumerate(_batched(files, batch_size)):
-        done = ingest_batch(run, raw, batch, part_no, int(max_file_mb * 1024 * 1024))
-        counts = {k: counts[k] + done[k] for k in counts}
-        logger.info(ingest.advance(len(batch)))
-    counts["duplicates"] = mark_duplicates(run)
+        to_read = plan.to_read()
+        ingest = Progress("ingest", len(to_read))
+        for part_no, batch in enumerate(_batched(to_read, batch_size)):
+            ingest_batch(run, raw, batch, part_no, int(max_file_mb * 1024 * 1024))
+            logger.info(ingest.advance(len(batch)))
+        merge, salvaged = resolve_duplicates(run, plan, batch_size)
+        if salvaged:
+            logger.info("reusing the entities and quotes of %d articles a killed run had extracted", salvaged)
 
-    extract = Progress("extract", counts["articles"])
-    extracted = {"extracted": 0, "entities": 0, "quotes": 0}
-    for part in sorted(run.table_dir("articles").glob("*.parquet")):
-        done = extract_batch(run, part)
-        extracted = {k: extracted[k] + done[k] for k in extracted}
-        logger.info(extract.advance(done["articles"]))
-    counts |= extracted
+        extract = Progress("extract", merge.extract.len() - salvaged)
+        for part in sorted((run.staging / "to_extract").glob("*.parquet")):
+            logger.info(extract.advance(extract_batch(run, part)["articles"]))
 
-    run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
-                "started_at": started.isoformat(), "raw_files": len(files), **counts}
-    report = validate_run(run, run_info)
-    publish_run(run, run_info | {"success": report.success, "finished_at": datetime.now(timezone.utc).isoformat()},
-                tables_too=report.success)
+        built = assemble_version(run, plan, merge)
+        run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
+                    "started_at": started.isoformat(), "raw_files": len(files), "full_reason": plan.full_reason,
+                    **{f"files_{status}": n for status, n in plan.counts.items()},
+                    "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height,
+                    **built["totals"], "parts_rewritten": built["parts_rewritten"], "parts_carried": built["parts_linked"]}
+        same_tables = plan.previous and not built["parts_rewritten"] and \
+            plan.previous.state["fingerprint"]["expectations"] == plan.fingerprint["expectations"]
+        report = carry_validation(run, plan.previous) if same_tables else validate_run(run, run_info)
+        state = run_info | _state(plan, built, report.success)
+        publish_run(run, state, built["manifest"], tables_too=report.success)
+
     index = out / "validation" / "index.html"
     create_markdown_artifact(key="newspipe-validation", description="Validation report of the run",
                              markdown=_report_markdown(run_info, report, index))
@@ -57,9 +71,18 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
     if not report.success:
         raise ValidationFailed(f"{report.failed_critical[0]} (and {len(report.failed_critical) - 1} more); "
                                f"tables not published; report: {index}")
-    logger.info("wrote %s articles, %s entities, %s quotes, %s rejects to %s; report: %s",
-                counts["articles"], counts["entities"], counts["quotes"], counts["rejects"], out, index)
-    return run_info
+    logger.info("published run %s: %s articles, %s entities, %s quotes, %s rejects in %s "
+                "(%s parts rewritten, %s carried over); report: %s", run.run_id, run_info["articles"],
+                run_info["entities"], run_info["quotes"], run_info["rejects"], out,
+                built["parts_rewritten"], built["parts_linked"], index)
+    return state
+
+
+def _state(plan, built: dict, success: bool) -> dict:
+    """What the next run compares itself with, beside the manifest in OUT/_state."""
+    return {"success": success, "finished_at": datetime.now(timezone.utc).isoformat(), "state_format": STATE_FORMAT,
+            "fingerprint": plan.fingerprint, "options": plan.options, "part_bits": built["part_bits"],
+            "scanned_at_ns": plan.scanned_at_ns, "previous_version": plan.published_run_id}
 
 
 def _batched(items: list, size: int):

