@@ -29,7 +29,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
     raw, out = Path(raw_dir), Path(out_dir)
     started = datetime.now(timezone.utc)
     files = discover_raw(raw)
-    logger.info("found %d raw .txt files under %s", len(files), raw)
+    logger.info("found %d raw files under %s", len(files), raw)
     with store.lock_out(out):
         plan = plan_changes(raw, out, files, run_options(max_file_mb), full)
         logger.info(plan.describe())

@@ -135,11 +135,12 @@ def stat_raw(raw_dir: Path, source_paths: list[str]) -> pl.DataFrame:
     for source_path in source_paths:
         try:
             st = (raw_dir / source_path).stat()
-        except OSError:              # gone since discovery: it will be a reject or gone next run
-            continue
+            size, mtime_ns = st.st_size, st.st_mtime_ns
+        except OSError:              # a broken link, a name that is not UTF-8, gone since discovery:
+            size, mtime_ns = 0, -1   # kept, so reading it gives the reject its reason
         rows["source_path"].append(source_path)
-        rows["size"].append(st.st_size)
-        rows["mtime_ns"].append(st.st_mtime_ns)
+        rows["size"].append(size)
+        rows["mtime_ns"].append(mtime_ns)
     return pl.DataFrame(rows, schema={"source_path": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64})
 
 

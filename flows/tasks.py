@@ -21,7 +21,7 @@ TEXTS = ["article_id", "title", "body"]             # all that extraction reads 
 
 @task(cache_policy=NO_CACHE)
 def discover_raw(raw_dir: Path) -> list[store.RawFile]:
-    """The raw *.txt files, sorted, so batches and ids do not depend on the file system's order."""
+    """The visible raw files, sorted, so batches and ids do not depend on the file system's order."""
     return store.discover(raw_dir)
 
 
