@@ -511,11 +511,23 @@ def names_in_text(text: str, field_name: str, known: list[Mention]) -> list[Ment
     found = []
     for m in sorted({(m.text, m.label) for m in known}, key=lambda x: (-len(x[0]), x)):
         name, label = m
-        for hit in re.finditer(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", folded):
-            if not any(hit.start() < e and s < hit.end() for s, e in taken):
-                taken.append((hit.start(), hit.end()))
-                found.append(Mention(field_name, hit.start(), hit.end(), text[hit.start():hit.end()], label))
+        for start, end in _whole_word_hits(folded, name.casefold()):
+            if not any(start < e and s < end for s, e in taken):
+                taken.append((start, end))
+                found.append(Mention(field_name, start, end, text[start:end], label))
     return found
+
+
+def _whole_word_hits(text: str, word: str):
+    """(start, end) of each occurrence of `word` not inside a longer word; plain search, no regex
+    compiled per name."""
+    at = text.find(word) if word else -1
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum() and text[at - 1] != "_") and \
+                (end == len(text) or not text[end].isalnum() and text[end] != "_"):
+            yield at, end
+        at = text.find(word, at + 1)
 
 
 # ---- collecting ----------------------------------------------------------------------------
@@ -592,7 +604,7 @@ def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
             body = texts.get("body", "").casefold()
             model = [m for m in field_mentions(doc, field_name, text) if not _overlaps(m, _spans(known))
                      and (m.text.isupper() or m.text.casefold() in COUNTRIES or m.text.casefold() in NORP_NAMES
-                          or re.search(rf"(?<!\w){re.escape(m.text.casefold())}(?!\w)", body))]
+                          or next(_whole_word_hits(body, m.text.casefold()), None))]
             known += model
         out += known
     return out + repeated_names(docs, out)
