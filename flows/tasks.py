@@ -7,9 +7,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import store
-from flows.nlp import load_nlp
+from flows.workers import extract_articles
 from transforms import schemas
-from transforms.extract import extract_frame
 from transforms.frames import empty_frame, to_frame
 from transforms.ingest import apply_duplicates, duplicate_map, ingest_frames, reject_row
 from transforms.lang import SUPPORTED_FOR_EXTRACTION
@@ -58,7 +57,7 @@ def extract_batch(run: store.Run, part: Path) -> dict:
     """Entities and quotes of one articles part: English originals only (copies point to them)."""
     articles = pl.read_parquet(part, columns=["article_id", "title", "body", "duplicate_of", "lang"])
     originals = articles.filter(pl.col("duplicate_of").is_null() & pl.col("lang").is_in(list(SUPPORTED_FOR_EXTRACTION)))
-    entities, quotes = extract_frame(originals, load_nlp())
+    entities, quotes = extract_articles(originals)
     part_no = int(part.stem.split("-")[1])
     store.write_part(entities, schemas.ENTITIES, run.part_path("entities", part_no))
     store.write_part(quotes, schemas.QUOTES, run.part_path("quotes", part_no))
