@@ -114,11 +114,10 @@ def _stage_for_extraction(run: store.Run, sources: list[tuple[pl.LazyFrame, pl.S
 @task(cache_policy=NO_CACHE)
 def extract_batch(run: store.Run, part: Path) -> dict:
     """Entities and quotes of one staged batch of articles (resolve_duplicates chose them)."""
-    from flows.nlp import load_nlp              # spaCy costs seconds to import: a run with
-    from transforms.extract import extract_frame  # nothing to extract never pays for it
-
+    from flows.workers import extract_articles   # spaCy costs seconds to import: a run with
+                                                 # nothing to extract never pays for it
     articles = pl.read_parquet(part)
-    entities, quotes = extract_frame(articles, load_nlp())
+    entities, quotes = extract_articles(articles)
     part_no = int(part.stem.split("-")[1])
     store.write_part(entities, schemas.ENTITIES, run.delta_part("entities", part_no))
     store.write_part(quotes, schemas.QUOTES, run.delta_part("quotes", part_no))

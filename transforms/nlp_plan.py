@@ -1,0 +1,235 @@
+"""spaCy annotation that runs the parser only where the extraction reads it.
+
+en_core_web_sm runs tok2vec -> tagger, parser (both listen to that tok2vec) -> attribute
+ruler (POS from tags) -> lemmatizer -> ner (with a tok2vec of its own). Entities need the NER
+everywhere; the quote extraction reads POS, lemmas and the dependency tree only where a
+quotation or reported speech can be, and around person names (pronoun and title resolution,
+repeated surnames). So `annotate`:
+
+1. runs the tokenizer and the NER on every text;
+2. cuts each Doc into sentence-like units (`units`) and picks the ones to parse
+   (`parse_runs`): a quotation mark, the inside of a quotation, a colon introducing one, a
+   reporting-verb word form (`cue_word_forms`: every form the lemmatizer maps to a lemma of
+   `transforms.quotes.CUE_LEMMAS`, so a token outside them can never be a cue), a person
+   name, or a word repeating one;
+3. runs tok2vec on each run of consecutive picked units widened by tok2vec's reach (so the
+   vectors are the ones the whole Doc gives), then tagger, parser, attribute ruler and
+   lemmatizer on the run itself, and writes the annotations back into the Doc.
+
+The caller gets one ordinary Doc per text, with the tokenizer's tokens and character offsets,
+entities everywhere, and tag/POS/lemma/dependencies in the picked units. Elsewhere tokens have
+none (empty strings, head = the token itself) and sentences are the units. On PolNeAR dev the
+quotes table differs from the full pipeline's in 2 of 1,100 rows, the entities in 3 of 2,308.
+"""
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import numpy
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, NORM, POS, SENT_START, TAG
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from transforms.quotes import CUE_LEMMAS
+
+PARSE_STAGE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+PARSE_ATTRS = [TAG, POS, MORPH, LEMMA, HEAD, DEP]
+DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+SINGLE_MARKS = frozenset("'\u2018\u2019")
+OPENING_MARKS = frozenset('"\'\u201c\u2018\u201e\u00ab([{')
+SENTENCE_END = frozenset(".!?\u2026")
+CONTEXT_LABELS = frozenset({"PERSON"})
+
+
+def cue_word_forms(lemmas: Iterable[str], verb_rules: list, verb_exceptions: dict,
+                   lemma_of: Callable[[str], list[str]]) -> frozenset[str]:
+    """Every lower-case word the rule lemmatizer can map to one of `lemmas` (as a verb).
+
+    Candidates come from running the lemmatizer's suffix rules and exception table backwards
+    from each lemma; `lemma_of` (the real lemmatizer, for a verb) keeps those that do map to
+    a cue lemma. A word is its own lemma when the tagger calls it a base form or an AUX, so
+    the lemmas themselves are always in.
+    """
+    lemmas = frozenset(lemmas)
+    candidates = set(lemmas)
+    for lemma in lemmas:
+        for old, new in verb_rules:
+            if lemma.endswith(new):
+                candidates.add(lemma[:len(lemma) - len(new)] + old)
+    candidates.update(form for form, forms in verb_exceptions.items() if lemmas.intersection(forms))
+    return frozenset(w for w in candidates if w in lemmas or any(f.lower() in lemmas for f in lemma_of(w)))
+
+
+@lru_cache(maxsize=4)
+def model_cue_forms(nlp: Language, lemmas: frozenset[str] = CUE_LEMMAS) -> frozenset[str]:
+    """`cue_word_forms` with the tables of the model's own lemmatizer."""
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    tables = {name: lemmatizer.lookups.get_table(name) for name in ("lemma_rules", "lemma_exc")}
+
+    def lemma_of(word: str) -> list[str]:
+        return lemmatizer.rule_lemmatize(Doc(nlp.vocab, words=[word], pos=["VERB"])[0])
+    return cue_word_forms(lemmas, tables["lemma_rules"].get("verb", []), tables["lemma_exc"].get("verb", {}), lemma_of)
+
+
+def tok2vec_reach(nlp: Language) -> int:
+    """How many tokens on each side the shared tok2vec looks at (its CNN's depth x window)."""
+    try:
+        encode = nlp.config["components"]["tok2vec"]["model"]["encode"]
+        return int(encode["depth"]) * int(encode["window_size"])
+    except (KeyError, TypeError, ValueError):
+        return 8   # another architecture: a margin, at the price of exact vectors at the edges
+
+
+def units(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of sentence-like units covering the Doc: a line (with the newline token
+    that ends it), cut where a sentence clearly ends: '.', '!' or '?', the closing marks after
+    it, then a capitalised word or a digit, unless the word before the stop is short and
+    capitalised ("Sen. Bernie Sanders", "the US. It"). A missed cut costs parsing time; a
+    wrong one would cut a sentence in two."""
+    out, start, stop_at = [], 0, None
+    for tok in doc:
+        if "\n" in tok.text:
+            out.append((start, tok.i + 1))
+            start, stop_at = tok.i + 1, None
+            continue
+        if stop_at is not None and not tok.is_space:
+            opening = tok.is_punct and tok.text in OPENING_MARKS and bool(doc[tok.i - 1].whitespace_)
+            if not tok.is_punct or opening:
+                word = tok if not opening or tok.i + 1 == len(doc) else doc[tok.i + 1]
+                if tok.i > start and (word.text[:1].isupper() or word.text[:1].isdigit()) and _real_stop(doc, stop_at):
+                    out.append((start, tok.i))
+                    start = tok.i
+                stop_at = None
+        if tok.is_punct and set(tok.text) <= SENTENCE_END:
+            stop_at = tok.i
+    if start < len(doc):
+        out.append((start, len(doc)))
+    return out
+
+
+def _real_stop(doc: Doc, stop: int) -> bool:
+    before = doc[stop - 1].text if stop > 0 else ""
+    return doc[stop].text != "." or not (len(before) <= 3 and before[:1].isupper())
+
+
+def parse_runs(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
+               context_labels: frozenset[str] = CONTEXT_LABELS) -> list[tuple[int, int]]:
+    """Token ranges [start, end) to parse: runs of consecutive needed units.
+
+    A unit is needed when it holds a quotation mark (single marks too in a headline), lies
+    between two units of its line that do (the inside of a quotation), ends in a colon right
+    before a line with a quotation mark, holds a cue word form or "according to", or holds
+    an entity with a label in `context_labels` or a word repeating the last word of a
+    multi-word one or an upper-case ORG name (the names `entities.repeated_names` looks for).
+    """
+    marks = DOUBLE_MARKS | SINGLE_MARKS if single_quotes else DOUBLE_MARKS
+    spans = units(doc)
+    repeats = _repeatable_names(doc, context_labels)
+    n = len(doc)
+    has_mark = [any(ch in marks for tok in doc[s:e] for ch in tok.text) for s, e in spans]
+    needed = [has_mark[k] or any(t.lower_ in cue_forms or t.ent_type_ in context_labels or t.text in repeats
+                                 or (t.lower_ == "according" and t.i + 1 < n and doc[t.i + 1].lower_ == "to")
+                                 for t in doc[s:e])
+              for k, (s, e) in enumerate(spans)]
+    line_start = 0
+    for k, (s, e) in enumerate(spans):
+        if k == len(spans) - 1 or "\n" in doc[e - 1].text:   # the last unit of its line
+            marked = [j for j in range(line_start, k + 1) if has_mark[j]]
+            if marked:
+                for j in range(marked[0], marked[-1] + 1):
+                    needed[j] = True
+                intro = _previous_words_unit(doc, spans, line_start)
+                if intro is not None and _last_word(doc, spans[intro]) == ":":
+                    needed[intro] = True
+            line_start = k + 1
+    runs: list[tuple[int, int]] = []
+    for (s, e), keep in zip(spans, needed):
+        if keep:
+            if runs and runs[-1][1] == s:
+                runs[-1] = (runs[-1][0], e)
+            else:
+                runs.append((s, e))
+    return runs
+
+
+def _repeatable_names(doc: Doc, context_labels: frozenset[str]) -> frozenset[str]:
+    if not context_labels:
+        return frozenset()
+    names = set()
+    for ent in doc.ents:
+        if ent.label_ in context_labels and len(ent) >= 2:
+            names.add(ent[-1].text)
+        elif ent.label_ == "ORG" and len(ent) == 1 and ent.text.isupper():
+            names.add(ent.text)
+    return frozenset(names)
+
+
+def _previous_words_unit(doc: Doc, spans: list[tuple[int, int]], k: int) -> int | None:
+    """The nearest unit before unit k that holds more than whitespace."""
+    for j in range(k - 1, -1, -1):
+        if doc[spans[j][0]:spans[j][1]].text.strip():
+            return j
+    return None
+
+
+def _last_word(doc: Doc, span: tuple[int, int]) -> str:
+    words = [t.text for t in doc[span[0]:span[1]] if not t.is_space]
+    return words[-1] if words else ""
+
+
+def annotate(nlp: Language, texts: list[str], single_quotes: list[bool], cue_forms: frozenset[str],
+             context_labels: frozenset[str] = CONTEXT_LABELS, batch_size: int = 64) -> list[Doc]:
+    """One Doc per text: NER everywhere, parsed where `parse_runs` says (see the module doc)."""
+    docs = list(nlp.pipe(texts, batch_size=batch_size, disable=list(PARSE_STAGE)))   # tokenizer + NER
+    plans = [parse_runs(doc, cue_forms, single, context_labels) for doc, single in zip(docs, single_quotes, strict=True)]
+    reach = tok2vec_reach(nlp)
+    norms = [doc.to_array([NORM]) if runs else None for doc, runs in zip(docs, plans)]
+    windows = [(doc, doc_norms, max(0, s - reach), s, e, min(len(doc), e + reach))
+               for doc, doc_norms, runs in zip(docs, norms, plans) for s, e in runs]
+    wide = nlp.get_pipe("tok2vec").pipe((_piece(doc, norms, lo, hi) for doc, norms, lo, _, _, hi in windows),
+                                        batch_size=batch_size)
+    cores = (_core(piece, s - lo, e - lo) for piece, (_, _, lo, s, e, _) in zip(wide, windows))
+    skip = [name for name in nlp.pipe_names if name == "tok2vec" or name not in PARSE_STAGE]
+    parsed = nlp.pipe(cores, batch_size=batch_size, disable=skip)
+    return [_with_parse(doc, runs, [next(parsed) for _ in runs]) for doc, runs in zip(docs, plans)]
+
+
+def _piece(doc: Doc, norms: numpy.ndarray, start: int, end: int) -> Doc:
+    """Tokens [start, end) of `doc` as a Doc of their own, with the norms the tokenizer set."""
+    span = doc[start:end]
+    piece = Doc(doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span])
+    piece.from_array([NORM], norms[start:end].reshape(-1, 1))
+    return piece
+
+
+def _core(piece: Doc, start: int, end: int) -> Doc:
+    """The run inside its widened piece, keeping the tok2vec vectors computed with context."""
+    core = _piece(piece, piece.to_array([NORM]), start, end)
+    core.tensor = piece.tensor[start:end]
+    return core
+
+
+def _with_parse(doc: Doc, runs: list[tuple[int, int]], pieces: list[Doc]) -> Doc:
+    """`doc` with the pieces' annotations in their place; unparsed tokens keep none and take
+    their sentence starts from the units."""
+    if not len(doc):
+        return doc
+    if runs:
+        values = numpy.zeros((len(doc), len(PARSE_ATTRS)), dtype=numpy.uint64)
+        for (s, e), piece in zip(runs, pieces, strict=True):
+            values[s:e] = piece.to_array(PARSE_ATTRS)
+        doc.from_array(PARSE_ATTRS, values)   # sets children, subtree edges and sentence starts from the heads
+        starts = doc.to_array([SENT_START]).astype(numpy.int64)
+    else:
+        # The tokenizer's special cases ("That\u2019s") leave stale subtree edges that only a parse
+        # resets; Token.children and .subtree then read outside the Doc. A copy has clean ones.
+        doc = Doc.from_docs([doc], ensure_whitespace=False, exclude=["tensor"])
+        starts = numpy.full(len(doc), -1, dtype=numpy.int64)
+    parsed = numpy.zeros(len(doc), dtype=bool)
+    for s, e in runs:
+        parsed[s:e] = True
+    for s, _ in units(doc):
+        if not parsed[s]:
+            starts[s] = 1
+    starts[0] = 1
+    doc.from_array([SENT_START], starts.astype(numpy.uint64).reshape(-1, 1))
+    return doc
