@@ -37,7 +37,7 @@ DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 SINGLE_MARKS = frozenset("'\u2018\u2019")
 OPENING_MARKS = frozenset('"\'\u201c\u2018\u201e\u00ab([{')
 SENTENCE_END = frozenset(".!?\u2026")
-CONTEXT_LABELS = frozenset({"PERSON"})
+CONTEXT_LABELS = frozenset({"PERSON", "FAC"})   # FAC: the small model often takes a person for a facility
 
 
 def cue_word_forms(lemmas: Iterable[str], verb_rules: list, verb_exceptions: dict,
