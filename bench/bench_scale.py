@@ -19,10 +19,13 @@ subprocess, timed from start to exit:
 Prints the median of --repeat runs, articles/s and its ratio to the naive pass's (how many times
 faster), and the peak memory of the whole process tree (children included, e.g.
 Prefect's server and the spaCy workers): the sum of RSS, and the sum of PSS (shared pages
-counted once) polled from /proc every 0.1 s. Develop with --limit; the full run takes minutes.
+counted once) polled from /proc every 0.2 s, and for `newspipe run` the seconds of each phase
+(from its log). Develop with --limit; the full run takes about half an hour. On a shared
+machine the timings are indicative only.
 """
 import argparse
 from dataclasses import dataclass
+from datetime import datetime
 import json
 import os
 from pathlib import Path
@@ -46,6 +49,10 @@ texts = (p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path(sy
 print(sum(len(doc.ents) for doc in nlp.pipe(texts)), "entities")
 """
 _SENTENCE_END = re.compile(r"\. ")
+_LOG_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) \| \w+ +\| (.*)$")
+# where each phase of `newspipe run` ends, by the log line that marks it
+PHASES = (("start-up", "Beginning flow run"), ("ingest", "ingest: "), ("duplicates", "mark_duplicates"),
+          ("extract", "extract: "), ("validate", "validate_run"), ("publish+exit", None))
 
 
 @dataclass
@@ -156,9 +163,10 @@ def duplicates(out: Path) -> str:
 
 
 def timed(cmd: list[str], env: dict) -> Measure:
+    wall_start = datetime.now()
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peaks = {"rss": 0, "pss": 0}
+    peaks = {"rss": 0, "pss": 0, "by_process": {}}
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(proc.pid, peaks, done), daemon=True)
     watcher.start()
@@ -171,17 +179,60 @@ def timed(cmd: list[str], env: dict) -> Measure:
         raise SystemExit(f"bench_scale: {' '.join(cmd[:4])} ... exited with {proc.returncode}")
     print(f"  {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd[:4]))} ...: {seconds:.1f} s, "
           f"peak RSS {peaks['rss'] / 2**20:,.0f} MB, PSS {peaks['pss'] / 2**20:,.0f} MB", flush=True)
+    if phases := phase_seconds(output, wall_start, seconds):
+        print("    " + ", ".join(f"{name} {s:.1f} s" for name, s in phases), flush=True)
+    by_process = sorted(peaks["by_process"].values(), key=lambda p: -p[1])
+    print("    peak RSS per process: " + ", ".join(f"{kind} {rss / 2**20:,.0f} MB" for kind, rss in by_process[:6]), flush=True)
     return Measure(seconds, peaks["rss"], peaks["pss"])
+
+
+def phase_seconds(log: str, wall_start: datetime, total: float) -> list[tuple[str, float]]:
+    """Seconds per phase of a `newspipe run`, from the time stamps of its log lines."""
+    last_seen: dict[str, float] = {}
+    day = wall_start.replace(hour=0, minute=0, second=0, microsecond=0)
+    for line in log.splitlines():
+        m = _LOG_LINE.match(line)
+        if not m:
+            continue
+        h, mi, sec, ms, message = m.groups()
+        at = (day.replace(hour=int(h), minute=int(mi), second=int(sec), microsecond=int(ms) * 1000)
+              - wall_start).total_seconds()
+        for name, marker in PHASES:
+            if marker and marker in message:
+                last_seen[name] = at
+    phases, previous = [], 0.0
+    for name, _ in PHASES:
+        end = last_seen.get(name, total if name == PHASES[-1][0] else None)
+        if end is not None and end >= previous:
+            phases.append((name, end - previous))
+            previous = end
+    return phases if len(phases) > 1 else []
 
 
 def _watch(root: int, peaks: dict, done: threading.Event) -> None:
     while not done.is_set():
         rss = pss = 0
         for pid in _tree(root):
-            rss += _rss(pid)
+            process_rss = _rss(pid)
+            rss += process_rss
             pss += _pss(pid)
+            kind, peak = peaks["by_process"].get(pid, (None, 0))
+            peaks["by_process"][pid] = (kind or _kind(pid, root), max(peak, process_rss))
         peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
-        done.wait(0.1)
+        done.wait(0.2)
+
+
+def _kind(pid: int, root: int) -> str:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "?"
+    if pid == root:
+        return "main"
+    for marker, kind in (("spawn_main", "worker"), ("uvicorn", "prefect-server"), ("resource_tracker", "tracker")):
+        if marker in cmdline:
+            return kind
+    return cmdline.split(" ")[0].rsplit("/", 1)[-1][:20]
 
 
 def _tree(root: int) -> list[int]:

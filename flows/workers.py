@@ -60,6 +60,16 @@ def extract_articles(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     return to_frame(entity_rows, schemas.ENTITIES), to_frame(quote_rows, schemas.QUOTES)
 
 
+def warm_up() -> None:
+    """Start the workers now; they load the model in the background (a few seconds) while the
+    caller goes on, e.g. with the ingest, so the first batch does not wait for them."""
+    workers = worker_count()
+    if workers > 1:
+        pool = _get_pool(workers)
+        for _ in range(workers):   # each submit starts one more process while none is idle
+            pool.submit(os.getpid)
+
+
 def shutdown() -> None:
     """Stop the workers (they are started again on the next `extract_articles`)."""
     global _pool
@@ -86,8 +96,9 @@ def _result(future: Future):
         return future.result()
     except BrokenProcessPool as err:
         shutdown()
-        raise RuntimeError("a spaCy worker process died (killed for lack of memory?); the next run starts "
-                           f"new workers; set {WORKERS_ENV}=1 to extract in one process") from err
+        raise RuntimeError("a spaCy worker process died (its error, if any, is logged above; killed for lack "
+                           f"of memory?); the next batch starts new workers; set {WORKERS_ENV}=1 to extract in "
+                           "the main process") from err
 
 
 def _chunks(articles: pl.DataFrame, words_per_chunk: int):

@@ -32,6 +32,13 @@ def seeds():
     return articles
 
 
+def test_the_plan_knows_every_quotation_mark_the_quote_extraction_uses():
+    from transforms import quotes
+    marks = {chr(c) for c in range(0x2100) if quotes._MARKS.match(chr(c))}
+    single = {chr(c) for c in range(0x2100) if quotes._SINGLE_MARKS.match(chr(c))}
+    assert marks == nlp_plan.DOUBLE_MARKS and single == nlp_plan.SINGLE_MARKS
+
+
 def test_cue_forms_hold_the_inflections_of_the_cue_lemmas(cue_forms):
     assert {"said", "says", "saying", "told", "tells", "insisted", "wrote", "written", "added", "warns"} <= cue_forms
     assert not {"the", "president", "sale", "tolerant"} & cue_forms

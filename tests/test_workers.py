@@ -65,3 +65,12 @@ def test_a_dead_worker_gives_an_error_that_says_what_to_do(monkeypatch):
     with pytest.raises(RuntimeError, match="worker process died"):
         workers._result(pool.submit(os._exit, 1))
     assert workers._pool is None   # the next batch starts new workers
+
+
+def test_warm_up_starts_the_workers_without_waiting(monkeypatch):
+    monkeypatch.setenv(workers.WORKERS_ENV, "2")
+    try:
+        workers.warm_up()
+        assert len(workers._pool._processes) == 2
+    finally:
+        workers.shutdown()
