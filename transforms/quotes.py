@@ -449,7 +449,7 @@ class ArticleQuotes:
             if head is None:
                 continue
             span = self.speaker_span(head)
-            entity, how = self.entity_for(span, head, group[0].open_at)
+            entity, _ = self.entity_for(span, head, group[0].open_at)
             if entity is not None:
                 return Attribution(entity, span.text, None, "context", verb.lemma_.lower())
         return None
