@@ -74,6 +74,23 @@ def test_pronoun_speaker_resolves_to_the_person_before_it(nlp):
     assert rows[0]["speaker_entity_id"] is not None
 
 
+def test_a_pronoun_skips_the_nearer_person_of_the_other_gender(nlp):
+    body = ('Maria Lopez chairs the finance committee.\n\n'
+            'Daniel Brooks asked about the budget on Tuesday.\n\n'
+            '"The budget will pass before the summer recess," she said.')
+    rows = quotes_of(nlp, body)
+    assert rows[0]["speaker_mention"] == "she"
+    assert rows[0]["speaker"] == "Maria Lopez"
+
+
+def test_a_relative_pronoun_speaks_for_the_name_it_hangs_on(nlp):
+    body = ('The plan was welcomed by Senator Paul Grant, who said the harbour '
+            '"needs dredging before winter comes".')
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] != "indirect"]
+    assert rows[0]["speaker_mention"] == "who"
+    assert rows[0]["speaker"] == "Paul Grant"
+
+
 def test_surname_resolves_to_the_full_canonical_name(nlp):
     body = ('Senator Paul Grant visited the port on Friday.\n\n'
             '"The harbour needs dredging before winter comes," Grant said.')

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
 from transforms.entities import Entity, Mention
+from transforms.first_names import gender_of_given_name
 from transforms.quote_filter import keeps, probability, quote_features
 
 CUE_LEMMAS = frozenset("""
@@ -30,6 +31,7 @@ murmur exclaim answer recount speculate estimate wrote told added
 """.split())
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we", "i"})
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 NOT_SPEAKERS = frozenset({"TIME", "DATE", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
 FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
@@ -51,7 +53,7 @@ _DASH_SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*((?:[A-Z][\w.'\u2
 
 # Confidence of an attribution by how the speaker was found; an unclosed mark costs a little.
 # Quoted rows get the learned probability of transforms/quote_filter.py instead.
-CONFIDENCE = {"named": 0.9, "turn": 0.9, "signature": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55,
+CONFIDENCE = {"named": 0.9, "relative": 0.85, "turn": 0.9, "signature": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55,
               "context": 0.5, "floating": 0.5, "none": 0.2}
 
 
@@ -338,6 +340,10 @@ class ArticleQuotes:
         low = head.lower_
         if low in PERSON_PRONOUNS:
             return self.resolve_pronoun(PERSON_PRONOUNS[low], quote_at), "pronoun"
+        if low in RELATIVE_PRONOUNS:   # "Sanders, who said": the mention stays "who", the speaker is Sanders
+            antecedent = self.antecedent(head)
+            hit = self.mention_at.get(antecedent.i) if antecedent is not None else None
+            return (hit[0] if hit else None), "relative"
         if low in GROUP_PRONOUNS:   # "it said": the organisation; "it was reported": nobody
             return (self.recent_entity(("ORG",), quote_at) if low == "it" and head.dep_ == "nsubj" else None), "pronoun"
         possessors = [self.mention_at[t.i][0] for t in span if t.i in self.mention_at]
@@ -349,6 +355,17 @@ class ArticleQuotes:
             if org and not any(e.label == "PERSON" for e in possessors):
                 return org[0], "named"   # "the OSCE's election observation mission" speaks for the OSCE
         return None, "unresolved"
+
+    def antecedent(self, relative: Token) -> Token | None:
+        """The noun a relative clause hangs on: "Sanders" in "Sanders, who said"."""
+        verb = relative.head
+        for _ in range(3):
+            if verb.dep_ == "relcl":
+                return verb.head
+            if verb.head is verb:
+                return None
+            verb = verb.head
+        return None
 
     def resolve_pronoun(self, gender: str, before: int) -> Entity | None:
         """The salient person before the quote: the nearest subject or speaker, then any mention."""
@@ -547,7 +564,11 @@ class ArticleQuotes:
 
 
 def _gender(entity: Entity, text: str, field: str) -> str | None:
-    """'m' or 'f' when an honorific before a mention in this field gives it away, else None."""
+    """'m' or 'f' when an honorific before a mention in this field, or a full name's given name,
+    gives it away, else None."""
+    words = entity.name.split()
+    if len(words) >= 2 and (given := gender_of_given_name(words[0])):
+        return given
     for m in entity.mentions:
         if m.field != field:
             continue
