@@ -361,7 +361,10 @@ class ArticleQuotes:
         verb = relative.head
         for _ in range(3):
             if verb.dep_ == "relcl":
-                return verb.head
+                antecedent = verb.head
+                while antecedent.dep_ == "appos" and antecedent.i not in self.mention_at and antecedent.head is not antecedent:
+                    antecedent = antecedent.head   # "Marc Morial, the chief executive, who said"
+                return antecedent
             if verb.head is verb:
                 return None
             verb = verb.head
