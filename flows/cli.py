@@ -1,10 +1,12 @@
-"""`newspipe run | serve | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input."""
+"""`newspipe run | serve | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input,
+3 the run crashed."""
 import argparse
 import os
 from pathlib import Path
 import sys
 
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR
+from flows.settings import (DASK_ADDRESS_ENV, DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR,
+                            DEFAULT_RAW_DIR, dask_address)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
@@ -43,6 +45,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", default=DEFAULT_BATCH_SIZE, type=int, help="articles per batch (default: %(default)s)")
     parser.add_argument("--max-file-mb", default=DEFAULT_MAX_FILE_MB, type=float,
                         help="larger raw files are rejected as too_large (default: %(default)s)")
+    parser.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                        help="extract entities and quotes on the workers of this Dask scheduler "
+                             f"(default: ${DASK_ADDRESS_ENV}; unset or empty: on this machine)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _flow_parameters(args) -> dict:
     return {"raw_dir": str(args.raw_dir.resolve()), "out_dir": str(args.out_dir.resolve()),
-            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb, "full": getattr(args, "full", False)}
+            "batch_size": args.batch_size, "max_file_mb": args.max_file_mb, "full": getattr(args, "full", False),
+            "dask_address": args.dask_address}   # None: the flow reads NEWSPIPE_DASK_ADDRESS
 
 
 def _serve(args) -> int:
@@ -91,6 +97,13 @@ def _bad_parameters(args) -> int | None:
         return _fail(EXIT_USAGE, f"raw dir {args.raw_dir} does not exist; put *.txt articles there or pass --raw-dir")
     if args.batch_size < 1:
         return _fail(EXIT_USAGE, "--batch-size must be at least 1")
+    if address := dask_address(args.dask_address):
+        from flows.cluster import ClusterUnusable, check
+
+        try:
+            check(address)
+        except ClusterUnusable as unusable:
+            return _fail(EXIT_USAGE, str(unusable))
     return None
 
 

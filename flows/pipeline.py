@@ -7,7 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from flows import store
+from flows import cluster, settings, store
 from flows.planning import run_options
 from flows.progress import Progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR, STATE_FORMAT
@@ -22,12 +22,17 @@ class ValidationFailed(Exception):
 @flow(name="newspipe", log_prints=True)
 def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
                  batch_size: int = DEFAULT_BATCH_SIZE, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-                 full: bool = False) -> dict:
+                 full: bool = False, dask_address: str | None = None) -> dict:
     """Bring the articles, entities, quotes and rejects tables up to date with the raw texts:
-    only new and changed files are processed, unless `full` or the code or options changed."""
+    only new and changed files are processed, unless `full` or the code or options changed.
+    With a Dask scheduler's address (or NEWSPIPE_DASK_ADDRESS), its workers extract."""
     logger = get_run_logger()
     raw, out = Path(raw_dir), Path(out_dir)
     started = datetime.now(timezone.utc)
+    on_cluster = None
+    if address := settings.dask_address(dask_address):
+        on_cluster = cluster.check(address, warm_up=True)
+        logger.info("extraction on the Dask cluster at %s: %s", address, on_cluster.describe())
     files = discover_raw(raw)
     logger.info("found %d raw files under %s", len(files), raw)
     with store.lock_out(out):
@@ -48,12 +53,16 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
             logger.info("reusing the entities and quotes of %d articles a killed run had extracted", salvaged)
 
         extract = Progress("extract", merge.extract.len() - salvaged)
-        for part in sorted((run.staging / "to_extract").glob("*.parquet")):
-            logger.info(extract.advance(extract_batch(run, part)["articles"]))
+        parts = sorted((run.staging / "to_extract").glob("*.parquet"))
+        batches = (cluster.extract_on_cluster(run, parts, on_cluster) if on_cluster
+                   else (extract_batch(run, part) for part in parts))
+        for counts in batches:
+            logger.info(extract.advance(counts["articles"]))
 
         built = assemble_version(run, plan, merge)
         run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
                     "started_at": started.isoformat(), "raw_files": len(files), "full_reason": plan.full_reason,
+                    "dask_address": address,
                     **{f"files_{status}": n for status, n in plan.counts.items()},
                     "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height,
                     **built["totals"], "parts_rewritten": built["parts_rewritten"], "parts_carried": built["parts_linked"]}

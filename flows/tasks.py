@@ -1,4 +1,5 @@
 """Prefect tasks: each moves one batch of paths or one staged table; the work is in transforms/."""
+from dataclasses import dataclass
 from datetime import datetime, timezone
 import json
 from pathlib import Path
@@ -113,15 +114,43 @@ def _stage_for_extraction(run: store.Run, sources: list[tuple[pl.LazyFrame, pl.S
 
 @task(cache_policy=NO_CACHE)
 def extract_batch(run: store.Run, part: Path) -> dict:
-    """Entities and quotes of one staged batch of articles (resolve_duplicates chose them)."""
+    """Entities and quotes of one staged batch of articles (resolve_duplicates chose them), on
+    this machine's worker pool."""
     from flows.workers import extract_articles   # spaCy costs seconds to import: a run with
                                                  # nothing to extract never pays for it
     articles = pl.read_parquet(part)
     entities, quotes = extract_articles(articles)
+    return write_extraction(run, part, articles.height, entities, quotes)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What a Dask worker sends back for one batch: its rows, and who made them (for the log)."""
+    entities: pl.DataFrame
+    quotes: pl.DataFrame
+    worker: str
+
+
+@task(cache_policy=NO_CACHE, task_run_name="extract {batch}")
+def extract_texts(articles: pl.DataFrame, batch: str) -> Extraction:
+    """Entities and quotes of one batch on a Dask worker (flows/cluster.py). The texts come
+    with the call and the rows go back, so the worker needs neither the raw files nor OUT;
+    it extracts in its own process (no pool), with the model it loaded once."""
+    from distributed import get_worker
+
+    from flows.workers import extract_articles
+
+    entities, quotes = extract_articles(articles, processes=1)
+    return Extraction(entities, quotes, get_worker().address)
+
+
+def write_extraction(run: store.Run, part: Path, articles: int, entities: pl.DataFrame, quotes: pl.DataFrame) -> dict:
+    """The rows of the staged batch `part` (quotes last: a killed run's batch counts as done
+    for the next run only once its quotes exist); returns the batch's counts."""
     part_no = int(part.stem.split("-")[1])
     store.write_part(entities, schemas.ENTITIES, run.delta_part("entities", part_no))
     store.write_part(quotes, schemas.QUOTES, run.delta_part("quotes", part_no))
-    return {"articles": articles.height, "entities": entities.height, "quotes": quotes.height}
+    return {"articles": articles, "entities": entities.height, "quotes": quotes.height}
 
 
 @task(cache_policy=NO_CACHE)

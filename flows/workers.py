@@ -46,9 +46,11 @@ def worker_count() -> int:
     return count
 
 
-def extract_articles(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Entities and quotes of the articles (same rows as `extract_frame`), on the worker pool."""
-    workers = worker_count()
+def extract_articles(articles: pl.DataFrame, processes: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Entities and quotes of the articles (same rows as `extract_frame`), on the worker pool
+    of `processes` (default `worker_count()`); 0 or 1 extracts in this process, as a Dask
+    worker does (flows/cluster.py): the same chunks, so the same rows, wherever they run."""
+    workers = worker_count() if processes is None else processes
     chunks = list(_chunks(articles, CHUNK_WORDS))
     if workers <= 1 or not chunks:
         results = [extract_chunk(*chunk) for chunk in chunks]

@@ -59,3 +59,13 @@ def test_full_is_a_run_option_passed_to_the_flow():
 
     assert _flow_parameters(build_parser().parse_args(["run", "--full"]))["full"] is True
     assert _flow_parameters(build_parser().parse_args(["run"]))["full"] is False
+
+
+def test_the_dask_address_is_a_run_option_passed_to_the_flow():
+    from flows.cli import _flow_parameters, build_parser
+
+    address = "tcp://scheduler.example:8786"
+    for command in (["run"], ["serve", "--interval", "60"]):
+        args = build_parser().parse_args([*command, "--dask-address", address])
+        assert _flow_parameters(args)["dask_address"] == address
+    assert _flow_parameters(build_parser().parse_args(["run"]))["dask_address"] is None   # the flow reads the env

@@ -6,21 +6,18 @@ One server per module (own PREFECT_HOME, so its own SQLite database; loopback; f
 takes 15-30 s to start; the scheduled run follows within ~10 s (the settings below), then runs
 the flow (~20 s).
 """
-from contextlib import contextmanager
 import json
 import os
 from pathlib import Path
-import signal
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import polars as pl
 import pytest
 
 from tests.conftest import REPO, SEEDS
+from tests.processes import free_port, started, tail, wait_for
 
 NEWSPIPE = [sys.executable, "-m", "flows.cli"]
 PREFECT = [sys.executable, "-m", "prefect"]
@@ -38,68 +35,21 @@ def _base_env(home: Path) -> dict:
                   "GX_ANALYTICS_ENABLED": "false"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(log: Path, lines: int = 40) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
-
-
-def _stop(proc: subprocess.Popen, grace_seconds: float) -> None:
-    """SIGTERM to the process group (the server's workers, the runner's flow-run processes), then SIGKILL."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(grace_seconds)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)     # whatever of the group is left
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
-@contextmanager
-def _started(cmd: list[str], env: dict, log: Path, grace_seconds: float):
-    """A background process in its own group, always stopped, its output in `log`."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            yield proc
-        finally:
-            _stop(proc, grace_seconds)
-
-
-def _wait_for(what: str, probe, proc: subprocess.Popen, log: Path, timeout: float):
-    """Poll `probe` until it returns something; fail early with the log if `proc` died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (found := probe()) is not None:
-            return found
-        assert proc.poll() is None, f"{what}: the process exited with {proc.returncode}:\n{_tail(log)}"
-        time.sleep(0.5)
-    pytest.fail(f"{what}: nothing after {timeout:.0f} s:\n{_tail(log)}")
-
-
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory):
     """(api_url, env for clients) of a fresh `prefect server start` with its scheduler on."""
     home = tmp_path_factory.mktemp("prefect-home")
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     log = home / "server.log"
     cmd = [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", "--scheduler"]
-    with _started(cmd, _base_env(home) | SCHEDULER, log, grace_seconds=10) as server:
+    with started(cmd, _base_env(home) | SCHEDULER, log, grace_seconds=10) as server:
         def healthy():
             try:
                 return httpx.get(f"{api}/health", timeout=2).is_success or None
             except httpx.HTTPError:
                 return None
-        _wait_for("prefect server /api/health", healthy, server, log, timeout=120)
+        wait_for("prefect server /api/health", healthy, server, log, timeout=120)
         yield api, _base_env(home) | {"PREFECT_API_URL": api}
 
 
@@ -123,13 +73,13 @@ def test_serve_runs_the_flow_the_scheduler_created_and_writes_the_tables(prefect
     cmd = [*NEWSPIPE, "serve", "--interval", str(INTERVAL_SECONDS), "--name", "test-serve",
            "--raw-dir", str(SEEDS), "--out-dir", str(out)]
     # The next run may be under way when the test is done with the first: no waiting for it.
-    with _started(cmd, env | RUNNER, log, grace_seconds=2) as serve:
-        deployment = _wait_for("deployment registered by serve", lambda: _deployment(api, "newspipe/test-serve"),
+    with started(cmd, env | RUNNER, log, grace_seconds=2) as serve:
+        deployment = wait_for("deployment registered by serve", lambda: _deployment(api, "newspipe/test-serve"),
                                serve, log, timeout=60)
-        run = _wait_for("a finished scheduled run", lambda: _first_finished_run(api, deployment["id"]),
+        run = wait_for("a finished scheduled run", lambda: _first_finished_run(api, deployment["id"]),
                         serve, log, timeout=240)
 
-    assert run["state_type"] == "COMPLETED", f"{run['state_name']}: {run['state']['message']}\n{_tail(log)}"
+    assert run["state_type"] == "COMPLETED", f"{run['state_name']}: {run['state']['message']}\n{tail(log)}"
     # Created by the server's scheduler from the deployment's schedule, not by hand or at start-up.
     schedules = {s["id"]: s["schedule"] for s in deployment["schedules"]}
     assert run["auto_scheduled"] is True and run["created_by"]["type"] == "SCHEDULE"
@@ -162,7 +112,7 @@ def test_prefect_yaml_deploys_with_its_cron_schedule_and_pull_step(prefect_serve
 
 
 def test_serve_with_no_server_at_the_url_says_so():
-    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{_free_port()}/api",
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     result = subprocess.run([*NEWSPIPE, "serve", "--interval", "60", "--raw-dir", str(SEEDS)],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
