@@ -8,7 +8,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from flows import store
+from flows import store, workers
 from flows.planning import run_options
 from flows.progress import Progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR, STATE_FORMAT
@@ -44,8 +44,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
 
         to_read = plan.to_read()
         if to_read:   # the spaCy workers load their model (seconds) while the ingest runs
-            from flows.workers import warm_up
-            warm_up()
+            workers.warm_up()
         ingest = Progress("ingest", len(to_read))
         for part_no, batch in enumerate(_batched(to_read, batch_size)):
             ingest_batch(run, raw, batch, part_no, int(max_file_mb * 1024 * 1024))
@@ -57,6 +56,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         extract = Progress("extract", merge.extract.len() - salvaged)
         for done in _pipelined(extract_batch, run, sorted((run.staging / "to_extract").glob("*.parquet"))):
             logger.info(extract.advance(done["articles"]))
+        workers.shutdown()   # their memory (the model, twice) goes back before validation loads the tables
 
         built = assemble_version(run, plan, merge)
         run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
