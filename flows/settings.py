@@ -4,4 +4,4 @@ DEFAULT_OUT_DIR = "data/out"
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_FILE_MB = 5.0
 # Layout of OUT/.versions/*/_state; a published run with another format is reprocessed in full.
-STATE_FORMAT = 1
+STATE_FORMAT = 2      # 2: corpus line counts, body signatures and near pairs in the state
