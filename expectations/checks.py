@@ -62,8 +62,9 @@ def article_facts(articles: pl.DataFrame, entities: pl.DataFrame,
     duplicate_of = pl.col("duplicate_of")
     return (
         articles.select(
-            "article_id", "source_path", "content_hash", "lang", "word_count", "duplicate_of",
+            "article_id", "source_path", "content_hash", "lang", "word_count", "duplicate_of", "duplicate_kind",
             body_chars=_stripped_length("body"),
+            duplicate_kind_matches_link=duplicate_of.is_null() == pl.col("duplicate_kind").is_null(),
             duplicate_of_is_other_article=duplicate_of.is_null()
             | (duplicate_of.is_in(article_ids) & (duplicate_of != pl.col("article_id")))
             .fill_null(False),

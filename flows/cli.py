@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="show how one raw file is cleaned")
     clean.add_argument("file", type=Path)
     clean.add_argument("--explain", action="store_true", help="list every line with the decision and its reason")
+    clean.add_argument("--out-dir", type=Path, default=None,
+                       help="judge repeated lines with the corpus-wide line counts of this output folder, "
+                            "as a run would with FILE in its corpus (default: no counts)")
     return parser
 
 
@@ -54,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_defaults()
     args = build_parser().parse_args(argv)
     if args.command == "clean":
-        return _clean(args.file, args.explain)
+        return _clean(args.file, args.explain, args.out_dir)
     if args.command == "serve":
         return _serve(args)
     return _run(args)
@@ -140,27 +143,48 @@ def _nothing_changed(args) -> str | None:
             f"the published tables in {args.out_dir} stay; --full processes everything again")
 
 
-def _clean(path: Path, explain: bool) -> int:
-    from transforms.clean import clean_text
+def _clean(path: Path, explain: bool, out_dir: Path | None = None) -> int:
+    from transforms.clean import REPEAT_MIN_ARTICLES, clean_text
     from transforms.decode import Rejected, decode_bytes
 
     try:
-        cleaned = clean_text(decode_bytes(path.read_bytes()).text)
+        text = decode_bytes(path.read_bytes()).text
     except OSError as err:
         return _fail(EXIT_USAGE, f"cannot read {path}: {err}")
     except Rejected as rejected:
         return _fail(EXIT_INVALID, f"{path} would be rejected: {rejected}")
+    seen_in, corpus = None, "no corpus line counts (give --out-dir OUT to judge repeated lines as a run on OUT would)"
+    if out_dir is not None:
+        from flows import store
+        from transforms import corpus_lines
+
+        found = store.read_published_lines(out_dir)
+        if found is None:
+            return _fail(EXIT_USAGE, f"{out_dir} holds no published run with line counts; run `newspipe run "
+                                     f"--out-dir {out_dir}` first (or leave out --out-dir)")
+        version, lines = found
+        seen_in = corpus_lines.seen_in_with(lines, path.name, text)
+        frequent = sum(n >= REPEAT_MIN_ARTICLES for n in seen_in.values())
+        corpus = (f"line counts of run {version.run_id} in {out_dir}: {frequent} short lines of this file are in "
+                  f"{REPEAT_MIN_ARTICLES}+ articles")
+    cleaned = clean_text(text, seen_in)
     print(f"title: {cleaned.title}")
-    for name in ("byline", "publisher", "dateline"):
+    for name in ("byline", "publisher", "dateline", "published"):
         if getattr(cleaned, name):
             print(f"{name}: {getattr(cleaned, name)}")
     for credit in cleaned.credits:
         print(f"credit: {credit}")
     if explain:
+        print(f"corpus: {corpus}")
+        alone = {d.line_no: d.role for d in clean_text(text).decisions} if seen_in else {}
         for d in cleaned.decisions:
             if d.role != "blank":
                 mark = "+" if d.role == "body" else "-"
-                print(f"{mark} {d.line_no + 1:>4} {d.role:<11} {d.reason:<40} | {d.text[:100]}")
+                reason = d.reason
+                if alone and (alone[d.line_no] == "body") != (d.role == "body"):
+                    reason += " [decided by the corpus counts: " + ("kept" if alone[d.line_no] == "body" else "dropped") \
+                        + " without them]"
+                print(f"{mark} {d.line_no + 1:>4} {d.role:<11} {reason:<40} | {d.text[:100]}")
     else:
         print()
         print(cleaned.body)

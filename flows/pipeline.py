@@ -1,10 +1,12 @@
-"""The newspipe flow: discover → compare with the published run → ingest (decode, clean) the new
-and changed files → mark duplicates → extract → assemble the new version → validate → publish."""
+"""The newspipe flow: discover → compare with the published run → read (decode) the new and
+changed files → count lines corpus-wide → clean → mark duplicates → extract → assemble the new
+version → validate → publish."""
 from collections import deque
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 
+import polars as pl
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
@@ -12,8 +14,8 @@ from flows import cluster, settings, store, workers
 from flows.planning import run_options
 from flows.progress import Progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR, STATE_FORMAT
-from flows.tasks import (assemble_version, carry_validation, discover_raw, extract_batch, ingest_batch, plan_changes,
-                         publish_run, resolve_duplicates, validate_run)
+from flows.tasks import (assemble_version, carry_validation, clean_batch, count_lines, discover_raw, extract_batch,
+                         plan_changes, publish_run, read_batch, resolve_duplicates, validate_run)
 
 
 EXTRACT_AHEAD = 1   # parts submitted beyond the one being waited for (memory: one more part)
@@ -47,13 +49,9 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
             return plan.previous.state
         run = store.start_run(out, plan.fingerprint)
 
-        to_read = plan.to_read()
-        if to_read and not on_cluster:   # the spaCy workers load their model while the ingest runs
+        if plan.to_read() and not on_cluster:   # the spaCy workers load their model while the ingest runs
             workers.warm_up()
-        ingest = Progress("ingest", len(to_read))
-        for part_no, batch in enumerate(_batched(to_read, batch_size)):
-            ingest_batch(run, raw, batch, part_no, int(max_file_mb * 1024 * 1024))
-            logger.info(ingest.advance(len(batch)))
+        plan = _ingest(run, raw, plan, batch_size, int(max_file_mb * 1024 * 1024))
         merge, salvaged = resolve_duplicates(run, plan, batch_size)
         if salvaged:
             logger.info("reusing the entities and quotes of %d articles a killed run had extracted", salvaged)
@@ -72,6 +70,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
                     "dask_address": address,
                     **{f"files_{status}": n for status, n in plan.counts.items()},
                     "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height,
+                    "near_duplicates": merge.duplicates.filter(pl.col("duplicate_kind") == "near").height,
                     **built["totals"], "parts_rewritten": built["parts_rewritten"], "parts_carried": built["parts_linked"]}
         same_tables = plan.previous and not built["parts_rewritten"] and \
             plan.previous.state["fingerprint"]["expectations"] == plan.fingerprint["expectations"]
@@ -92,6 +91,26 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
                 run_info["entities"], run_info["quotes"], run_info["rejects"], out,
                 built["parts_rewritten"], built["parts_linked"], index)
     return state
+
+
+def _ingest(run: store.Run, raw: Path, plan, batch_size: int, max_bytes: int):
+    """Read the new and changed files, count their lines with the corpus, then clean them (and
+    the unchanged files a crossed count concerns) in batches. Returns the plan with those files."""
+    logger = get_run_logger()
+    to_read = plan.to_read()
+    reading = Progress("read", len(to_read))
+    for part_no, batch in enumerate(_batched(to_read, batch_size)):
+        logger.info(reading.advance(read_batch(run, raw, batch, part_no, max_bytes)["files"]))
+    plan = count_lines(run, plan)
+    if again := plan.to_reclean():
+        logger.info("%d unchanged files hold a line whose corpus-wide count crossed the boilerplate threshold: "
+                    "they are cleaned again", len(again))
+    for part_no, batch in enumerate(_batched(again, batch_size), start=-(-len(to_read) // batch_size)):
+        read_batch(run, raw, batch, part_no, max_bytes, scan_lines=False)
+    ingest = Progress("ingest", store.row_count(run.texts_dir))
+    for part in store.parquet_files(run.texts_dir):
+        logger.info(ingest.advance(clean_batch(run, part)["files"]))
+    return plan
 
 
 def _state(plan, built: dict, success: bool) -> dict:

@@ -3,7 +3,7 @@
 No Prefect here: `newspipe run` asks the same question before starting Prefect, so a run with
 nothing to do answers in a second or two.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 import time
 
@@ -31,7 +31,18 @@ class Plan:
         return self.files.filter(pl.col("status").is_in(statuses))
 
     def to_read(self) -> list[store.RawFile]:
-        rows = self.with_status(changes.CHANGED, changes.NEW).select("source_path", "size").iter_rows()
+        return self._raw_files(changes.CHANGED, changes.NEW)
+
+    def to_reclean(self) -> list[store.RawFile]:
+        """Unchanged files to clean again: a line of theirs crossed the corpus-wide threshold."""
+        return self._raw_files(changes.RECLEANED)
+
+    def with_recleaned(self, source_paths: list[str]) -> "Plan":
+        files = changes.mark_recleaned(self.files, source_paths)
+        return replace(self, files=files, counts=changes.status_counts(files))
+
+    def _raw_files(self, *statuses: str) -> list[store.RawFile]:
+        rows = self.with_status(*statuses).select("source_path", "size").iter_rows()
         return [store.RawFile(path, size) for path, size in rows]
 
     @property

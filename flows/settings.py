@@ -4,7 +4,7 @@ DEFAULT_OUT_DIR = "data/out"
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_FILE_MB = 5.0
 # Layout of OUT/.versions/*/_state; a published run with another format is reprocessed in full.
-STATE_FORMAT = 1
+STATE_FORMAT = 2      # 2: corpus line counts, body signatures and near pairs in the state
 
 # The Dask scheduler that extracts the entities and quotes (README, "Running on a cluster").
 DASK_ADDRESS_ENV = "NEWSPIPE_DASK_ADDRESS"

@@ -38,6 +38,9 @@ from transforms.schemas import TABLES
 LINKED = (*TABLES, "validation", "_state")   # the names under OUT that point into `current`
 CURRENT, VERSIONS, STAGING, REPORTS, TRASH, LOCK = "current", ".versions", ".staging", ".reports", ".trash", ".lock"
 STATE_FILE, MANIFEST_FILE, FINGERPRINT_FILE = "last_run.json", "manifest.parquet", "fingerprint.json"
+# Corpus statistics in the state, beside the manifest (transforms/corpus_lines.py, duplicates.py).
+LINES_FILE, FREQUENT_FILE = "lines.parquet", "frequent_lines.parquet"
+SIGNATURES_FILE, NEAR_PAIRS_FILE = "signatures.parquet", "near_pairs.parquet"
 # Rows per row group: small enough that a filter on article_id skips most of a part.
 ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 10_000}
 # What decides the rows: the transforms, the model and the libraries the text goes through.
@@ -73,6 +76,10 @@ class Published:
     def manifest(self) -> pl.DataFrame:
         return pl.read_parquet(self.path / "_state" / MANIFEST_FILE)
 
+    def state_table(self, name: str, schema: pa.Schema) -> pl.LazyFrame:
+        """A corpus statistic of this version's state (empty when the version has none)."""
+        return scan_parts([p] if (p := self.path / "_state" / name).is_file() else [], schema.names, schema)
+
 
 @dataclass(frozen=True)
 class Run:
@@ -94,6 +101,15 @@ class Run:
 
     def delta_part(self, table: str, part_no: int) -> Path:
         return self.delta_dir(table) / f"part-{part_no:05d}.parquet"
+
+    @property
+    def texts_dir(self) -> Path:
+        """Decoded raw files waiting to be cleaned (the read step's output)."""
+        return self.staging / "texts"
+
+    def state_path(self, name: str) -> Path:
+        """A file of the new version's state; published with the tables."""
+        return self.version / "_state" / name
 
 
 def discover(raw_dir: Path) -> list[RawFile]:
@@ -196,6 +212,14 @@ def lock_out(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def read_published_lines(out_dir: Path) -> tuple[Published, pl.LazyFrame] | None:
+    """The published version and its corpus line table, for `newspipe clean --out-dir`."""
+    current = published(out_dir)
+    if current is None or not (current.path / "_state" / LINES_FILE).is_file():
+        return None
+    return current, pl.scan_parquet(current.path / "_state" / LINES_FILE)
+
+
 def published(out_dir: Path) -> Published | None:
     """The current version with its state, or None (first run, or a layout from before versions)."""
     current = out_dir / CURRENT
@@ -224,6 +248,9 @@ def start_run(out_dir: Path, fingerprint: dict) -> Run:
     for table in (*TABLES, "_state"):
         (staging / "delta" / table).mkdir(parents=True)
         (staging / "version" / table).mkdir(parents=True)
+    for extra in ("_lines", "_signatures"):
+        (staging / "delta" / extra).mkdir()
+    (staging / "texts").mkdir()
     (staging / "to_extract").mkdir()
     (staging / "salvage").mkdir()
     for leftover in killed:

@@ -11,9 +11,9 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import store
 from flows.planning import Plan, make_plan
-from transforms import changes, ids, schemas
+from transforms import changes, corpus_lines, duplicates, ids, schemas
 from transforms.frames import empty_frame, to_frame
-from transforms.ingest import apply_duplicates, ingest_frames, reject_row
+from transforms.ingest import DECODED, apply_duplicates, clean_frames, decode_frames, reject_row
 from transforms.lang import SUPPORTED_FOR_EXTRACTION
 
 ARTICLE_KEYS = ["article_id", "source_path", "content_hash", "lang"]
@@ -33,8 +33,10 @@ def plan_changes(raw_dir: Path, out_dir: Path, files: list[store.RawFile], optio
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def ingest_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part_no: int, max_bytes: int) -> dict:
-    """Read, decode and clean one batch; write its articles, rejects and what became of each file."""
+def read_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part_no: int, max_bytes: int,
+               scan_lines: bool = True) -> dict:
+    """Read and decode one batch: stage the texts for cleaning, their short lines for the
+    corpus-wide counts (unless they are counted already), and the files that cannot be read."""
     items, rejects, hashes = [], [], {}
     for f in files:
         if f.size > max_bytes:
@@ -48,28 +50,77 @@ def ingest_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part
             continue
         hashes[f.source_path] = ids.raw_sha256(raw)
         items.append((f.source_path, raw))
-    articles, more_rejects = ingest_frames(items, datetime.now(timezone.utc))
+    texts, more_rejects = decode_frames(items)
     rejects_frame = pl.concat([to_frame(rejects, schemas.REJECTS), more_rejects])
-    outcomes = changes.outcomes([f.source_path for f in files], hashes, rejects_frame)
-    store.write_part(articles, schemas.ARTICLES, run.delta_part("articles", part_no))
-    store.write_part(rejects_frame, schemas.REJECTS, run.delta_part("rejects", part_no))
-    store.write_part(outcomes, changes.OUTCOMES, run.delta_part("_state", part_no))
-    return {"articles": articles.height, "rejects": rejects_frame.height}
+    name = f"part-{part_no:05d}.parquet"
+    store.write_part(texts, DECODED, run.texts_dir / name)
+    if scan_lines:
+        scanned = [row for path, text in zip(texts["source_path"], texts["text"])
+                   for row in corpus_lines.scan_rows(path, text)]
+        store.write_part(corpus_lines.scanned_frame(scanned), corpus_lines.SCANNED, run.delta_dir("_lines") / name)
+    store.write_part(rejects_frame, schemas.REJECTS, run.delta_dir("rejects") / f"read-{name}")
+    outcomes = changes.outcomes(rejects_frame["source_path"].to_list(), hashes, rejects_frame)
+    store.write_part(outcomes, changes.OUTCOMES, run.delta_dir("_state") / f"read-{name}")
+    return {"files": len(files), "texts": texts.height, "rejects": rejects_frame.height}
+
+
+@task(cache_policy=NO_CACHE)
+def count_lines(run: store.Run, plan: Plan) -> Plan:
+    """Corpus-wide counts of the short lines: the published counts of the carried files plus
+    the lines of the files read now. Carried files holding a line whose count crossed the
+    threshold come back marked to be cleaned again."""
+    fresh = store.scan_parts(store.parquet_files(run.delta_dir("_lines")), corpus_lines.SCANNED.names,
+                             corpus_lines.SCANNED).collect()
+    carried_paths = plan.with_status(changes.UNCHANGED, changes.TOUCHED)["source_path"]
+    if plan.previous:
+        old_lines = (plan.previous.state_table(store.LINES_FILE, corpus_lines.LINES)
+                     .filter(pl.col("source_path").is_in(carried_paths.implode())).collect())
+        old_frequent = plan.previous.state_table(store.FREQUENT_FILE, corpus_lines.FREQUENT).collect()
+    else:
+        old_lines, old_frequent = empty_frame(corpus_lines.LINES), empty_frame(corpus_lines.FREQUENT)
+    lines = pl.concat([old_lines, fresh.select(corpus_lines.LINES.names)]).sort("source_path", "line_key")
+    frequent = corpus_lines.frequent_lines(lines, pl.concat([fresh.select("line_key", "line"),
+                                                             old_frequent.select("line_key", "line")]))
+    store.write_part(lines, corpus_lines.LINES, run.state_path(store.LINES_FILE), sorted_by="source_path",
+                     durable=True)
+    store.write_part(frequent, corpus_lines.FREQUENT, run.state_path(store.FREQUENT_FILE), sorted_by="line_key",
+                     durable=True)
+    again = corpus_lines.files_to_reclean(old_lines, corpus_lines.crossed(old_frequent, frequent)) \
+        if plan.previous else []
+    return plan.with_recleaned(again)
+
+
+@task(cache_policy=NO_CACHE)
+def clean_batch(run: store.Run, part: Path) -> dict:
+    """Clean one staged batch of texts with the corpus-wide line counts; write its articles,
+    rejects, body signatures and what became of each file."""
+    frequent = pl.read_parquet(run.state_path(store.FREQUENT_FILE))
+    texts = pl.read_parquet(part)
+    articles, rejects = clean_frames(texts, datetime.now(timezone.utc), corpus_lines.seen_in(frequent))
+    signatures = duplicates.signatures_frame(articles)
+    outcomes = changes.outcomes(texts["source_path"].to_list(), dict(zip(texts["source_path"], texts["raw_sha256"])),
+                                rejects)
+    store.write_part(articles, schemas.ARTICLES, run.delta_dir("articles") / part.name)
+    store.write_part(rejects, schemas.REJECTS, run.delta_dir("rejects") / f"clean-{part.name}")
+    store.write_part(signatures, duplicates.SIGNATURES, run.delta_dir("_signatures") / part.name)
+    store.write_part(outcomes, changes.OUTCOMES, run.delta_dir("_state") / f"clean-{part.name}")
+    return {"files": texts.height, "articles": articles.height, "rejects": rejects.height}
 
 
 @task(cache_policy=NO_CACHE)
 def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> tuple[changes.Merge, int]:
-    """Corpus-wide duplicates over carried and new articles; stage the articles to extract in
-    batches (new originals, and carried copies whose original changed or went away), except
-    those a killed run already extracted. Returns the merge and how many were reused."""
+    """Corpus-wide duplicates, exact and near, over carried and new articles (new bodies are
+    compared with the published ones); stage the articles to extract in batches (new
+    originals, and carried copies whose original changed or went away), except those a killed
+    run already extracted. Returns the merge and how many were reused."""
     fresh_parts = store.parquet_files(run.delta_dir("articles"))
     fresh = store.scan_parts(fresh_parts, ARTICLE_KEYS, schemas.ARTICLES).collect()
     carried_paths = plan.with_status(changes.UNCHANGED, changes.TOUCHED)["source_path"]
     old_parts = store.parquet_files(plan.previous.table_dir("articles")) if plan.previous else []
     carried = (store.scan_parts(old_parts, [*ARTICLE_KEYS, "duplicate_of"], schemas.ARTICLES)
                .filter(pl.col("source_path").is_in(carried_paths.implode())).collect())
-    merge = changes.plan_merge(plan.files, carried, fresh, sorted(SUPPORTED_FOR_EXTRACTION))
-
+    pairs = _near_pairs(run, plan, carried["content_hash"])
+    merge = changes.plan_merge(plan.files, carried, fresh, sorted(SUPPORTED_FOR_EXTRACTION), pairs)
     from_fresh = merge.extract.filter(merge.extract.is_in(fresh["article_id"].implode()))
     sources = [(pl.scan_parquet(p).select(TEXTS), from_fresh) for p in fresh_parts]
     promoted = merge.extract.filter(~merge.extract.is_in(fresh["article_id"].implode()))
@@ -78,6 +129,29 @@ def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> tuple[cha
     salvaged = _reuse_salvaged(run, plan.fingerprint, sources)
     _stage_for_extraction(run, sources, salvaged, batch_size)
     return merge, salvaged.height
+
+
+def _near_pairs(run: store.Run, plan: Plan, carried_hashes: pl.Series) -> pl.DataFrame:
+    """The near-copy pairs of the new version's bodies: the published pairs between carried
+    bodies, and the new bodies against all. Signatures and pairs go into the new state."""
+    fresh = store.scan_parts(store.parquet_files(run.delta_dir("_signatures")), duplicates.SIGNATURES.names,
+                             duplicates.SIGNATURES).collect()
+    if plan.previous:
+        kept = carried_hashes.unique().implode()
+        known = (plan.previous.state_table(store.SIGNATURES_FILE, duplicates.SIGNATURES)
+                 .filter(pl.col("content_hash").is_in(kept)).collect())
+        old_pairs = (plan.previous.state_table(store.NEAR_PAIRS_FILE, duplicates.NEAR_PAIRS)
+                     .filter(pl.col("content_hash").is_in(kept) & pl.col("other_hash").is_in(kept)).collect())
+    else:
+        known, old_pairs = empty_frame(duplicates.SIGNATURES), empty_frame(duplicates.NEAR_PAIRS)
+    pairs = (pl.concat([old_pairs, duplicates.near_pairs(fresh, known)])
+             .unique(["content_hash", "other_hash"], keep="first").sort("content_hash", "other_hash"))
+    signatures = pl.concat([known, fresh]).unique("content_hash", keep="first").sort("content_hash")
+    store.write_part(signatures, duplicates.SIGNATURES, run.state_path(store.SIGNATURES_FILE),
+                     sorted_by="content_hash", durable=True)
+    store.write_part(pairs, duplicates.NEAR_PAIRS, run.state_path(store.NEAR_PAIRS_FILE),
+                     sorted_by="content_hash", durable=True)
+    return pairs
 
 
 def _reuse_salvaged(run: store.Run, fingerprint: dict, sources) -> pl.DataFrame:
@@ -161,10 +235,10 @@ def assemble_version(run: store.Run, plan: Plan, merge: changes.Merge) -> dict:
     bits = changes.part_bits(n_articles)
     old_bits = plan.previous.state.get("part_bits") if plan.previous else None
     previous = plan.previous
-    duplicates = merge.duplicates
+    copies = merge.duplicates
     rebuilt = {
         "articles": _assemble(run, "articles", previous, old_bits, bits, "article_id", merge.dropped_articles,
-                              merge.relinked, lambda rows: apply_duplicates(rows, duplicates)),
+                              merge.relinked, lambda rows: apply_duplicates(rows, copies)),
         "entities": _assemble(run, "entities", previous, old_bits, bits, "article_id", merge.dropped_extraction),
         "quotes": _assemble(run, "quotes", previous, old_bits, bits, "article_id", merge.dropped_extraction),
         "rejects": _assemble(run, "rejects", previous, 0, 0, "source_path", merge.dropped_paths),

@@ -45,3 +45,26 @@ def assert_same_tables(out: Path, expected: Path) -> None:
     for name, key in TABLE_KEYS.items():
         assert got[name][key].is_unique().all(), f"{name}: {key} repeated"
         assert got[name].equals(want[name]), f"{name} differs from the uninterrupted run"
+
+
+# A news site's pages: a page title with the site's name, a share button, the headline, a
+# "Published" line, three paragraphs and, between two of them, the site's own briefing line,
+# which no phrase rule knows: only its count across the corpus tells that it is furniture.
+SITE_LINE = "Gazette Morning Briefing"
+PUBLISHED_LINE = "Published 12 March 2024"
+
+
+def page_text(i: int, site_line: bool = True) -> str:
+    chosen = next(islice(combinations(range(len(PARAGRAPHS)), 3), i, None))
+    first, second, third = (PARAGRAPHS[p] for p in chosen)
+    title = f"Kazakhstan report number {i}"
+    lines = [f"{title} | The Gazette", "Share this article", "", title, PUBLISHED_LINE, "", first, "", second, ""]
+    lines += [SITE_LINE, ""] if site_line else []
+    return "\n".join([*lines, third, ""])
+
+
+def write_pages(raw: Path, numbers, site_line: bool = True) -> None:
+    for i in numbers:
+        path = raw / "site" / f"page-{i:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page_text(i, site_line), encoding="utf-8")

@@ -105,7 +105,7 @@ def test_an_original_that_becomes_a_copy_loses_its_extraction():
     carried = articles(("B", "b.txt", "h", "en", None), with_dup=True)
     fresh = articles(("A", "a.txt", "h", "en"))        # a new file with the same body and a smaller path
     merge = changes.plan_merge(files_frame(("a.txt", "new", None), ("b.txt", "unchanged", "B")), carried, fresh, ["en"])
-    assert merge.duplicates.to_dicts() == [{"article_id": "B", "duplicate_of": "A"}]
+    assert merge.duplicates.to_dicts() == [{"article_id": "B", "duplicate_of": "A", "duplicate_kind": "exact"}]
     assert merge.extract.to_list() == ["A"]
     assert merge.dropped_extraction.to_list() == ["B"] and merge.relinked.to_list() == ["B"]
 
@@ -131,3 +131,26 @@ def test_the_next_manifest_has_every_read_file_with_its_outcome():
         ("a.txt", "article", None, "h"), ("b.txt", "reject", "empty", "e")]
     with pytest.raises(RuntimeError, match="no outcome recorded"):
         changes.next_manifest(files, seen.head(1))
+
+
+def test_recleaned_files_are_read_again_and_their_rows_replaced():
+    files = files_frame(("a.txt", "unchanged", "A"), ("b.txt", "touched", "B"), ("c.txt", "new", None))
+    marked = changes.mark_recleaned(files, ["a.txt", "b.txt", "c.txt"])
+    assert statuses(marked) == {"a.txt": "recleaned", "b.txt": "recleaned", "c.txt": "new"}   # a new file stays new
+    assert changes.status_counts(marked)["recleaned"] == 2
+    carried = articles(with_dup=True)
+    fresh = articles(("A", "a.txt", "h1", "en"), ("B", "b.txt", "h2", "en"), ("C", "c.txt", "h3", "en"))
+    merge = changes.plan_merge(marked, carried, fresh, ["en"])
+    assert sorted(merge.dropped_articles.to_list()) == ["A", "B"] and merge.extract.to_list() == ["A", "B", "C"]
+    assert sorted(merge.dropped_paths.to_list()) == ["a.txt", "b.txt"]
+
+
+def test_near_pairs_make_a_carried_article_a_near_copy_of_a_new_one():
+    carried = articles(("B", "b.txt", "h2", "en", None), with_dup=True)
+    fresh = articles(("A", "a.txt", "h1", "en"))
+    pairs = pl.DataFrame({"content_hash": ["h1"], "other_hash": ["h2"], "similarity": [0.9]},
+                         schema={"content_hash": pl.String, "other_hash": pl.String, "similarity": pl.Float32})
+    merge = changes.plan_merge(files_frame(("a.txt", "new", None), ("b.txt", "unchanged", "B")), carried, fresh,
+                               ["en"], pairs)
+    assert merge.duplicates.to_dicts() == [{"article_id": "B", "duplicate_of": "A", "duplicate_kind": "near"}]
+    assert merge.extract.to_list() == ["A"] and merge.dropped_extraction.to_list() == ["B"]

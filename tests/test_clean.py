@@ -1,11 +1,13 @@
 """Tests of transforms.clean: the line classifier that splits page text into title, body and
 metadata and explains every line."""
+from datetime import date
 import time
 from pathlib import Path
 
 import pytest
 
-from transforms.clean import CleanedText, LineDecision, clean_text
+from transforms.clean import (REPEAT_MAX_WORDS, REPEAT_MIN_ARTICLES, CleanedText, LineDecision, clean_text,
+                              counted_lines, key_of_line)
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SEED_WEB = RAW / "002_3ba45e97169d3520.txt"     # web page dump with menus, credits, related links
@@ -467,3 +469,88 @@ def test_many_short_lines_are_linear():
     t_big = time.process_time() - t0
     assert t_big < 20 * t_small + 0.5      # 10x the input: not 100x the time
     assert '"We will win," she said.' in paragraphs(r)
+
+
+# ---- lines shared across the corpus --------------------------------------------------------------
+# A short line many articles of the corpus hold is a site's furniture; the counts come from the
+# whole corpus (transforms/corpus_lines.py), the cleaner only reads them.
+
+SITE_LINE = "Daily Example Morning Briefing"
+PAGE_WITH_SITE_LINE = WEB_PAGE.replace("It passed.", f"It passed.\n\n{SITE_LINE}")
+
+
+def counts_for(*lines: str, n: int = REPEAT_MIN_ARTICLES) -> dict[int, int]:
+    return {key_of_line(line): n for line in lines}
+
+
+def test_a_short_line_seen_in_many_articles_is_dropped_with_its_count():
+    alone = clean_text(PAGE_WITH_SITE_LINE)
+    assert SITE_LINE in paragraphs(alone)            # without counts: a short line inside the article
+    r = clean_text(PAGE_WITH_SITE_LINE, counts_for(SITE_LINE, n=40))
+    assert SITE_LINE not in paragraphs(r)
+    d = next(d for d in r.decisions if d.text == SITE_LINE)
+    assert d.role == "boilerplate" and "seen in 40 articles" in d.reason
+    assert [p for p in paragraphs(alone) if p != SITE_LINE] == paragraphs(r)   # nothing else moves
+
+
+def test_a_line_seen_in_fewer_articles_than_the_threshold_stays():
+    r = clean_text(PAGE_WITH_SITE_LINE, counts_for(SITE_LINE, n=REPEAT_MIN_ARTICLES - 1))
+    assert SITE_LINE in paragraphs(r)
+
+
+def test_sentences_and_quotes_are_not_dropped_for_repetition_alone():
+    r = clean_text(WEB_PAGE, counts_for('"We will win," she said.', "It passed.", n=500))
+    assert '"We will win," she said.' in paragraphs(r) and "It passed." in paragraphs(r)
+    d = next(d for d in r.decisions if d.text == "It passed.")
+    assert "seen in 500 articles" in d.reason and "kept" in d.reason
+
+
+def test_a_long_line_is_never_judged_by_its_count():
+    long_line = "The city council voted on Tuesday to close the old bridge over the river"
+    assert len(long_line.split()) > REPEAT_MAX_WORDS
+    story, short = counted_lines(f"Headline\n\n{long_line}\n\nHome")
+    assert key_of_line(long_line) not in short and key_of_line("Home") in short
+
+
+def test_a_text_without_page_furniture_keeps_its_repeated_lines():
+    # wire tables repeat their headings across stories ("AMERICAN LEAGUE", "W L PCT GB")
+    r = clean_text(WIRE_STANDINGS, counts_for("AMERICAN LEAGUE", "W L PCT GB", n=50))
+    assert paragraphs(r) == [ln for ln in WIRE_STANDINGS.split("\n") if ln.strip()][1:]
+    d = next(d for d in r.decisions if d.text == "W L PCT GB")
+    assert d.role == "body" and "seen in 50 articles" in d.reason
+
+
+def test_copies_of_one_story_share_a_story_key_whatever_their_menus():
+    story_a, lines_a = counted_lines(WEB_PAGE)
+    story_b, lines_b = counted_lines(WEB_PAGE.replace("Weather", "Traffic").replace("Sign In", "Log In"))
+    story_c, _ = counted_lines(WEB_PAGE.replace("seven to two", "six to three"))
+    assert story_a == story_b and lines_a != lines_b
+    assert story_c != story_a
+
+
+# ---- the publication date ------------------------------------------------------------------------
+
+def test_published_date_from_the_dateline_kept_out_of_the_body(web):
+    assert web.published == date(2019, 11, 19)
+    assert "November 19, 2019" not in web.body
+
+
+def test_published_date_from_a_byline_with_an_iso_date():
+    page = WEB_PAGE.replace("By Jane Doe\nAssociated Press November 19, 2019, 9:02 AM",
+                            "By Jane Doe | 2024-03-12T10:00:00Z")
+    r = clean_text(page)
+    assert r.published == date(2024, 3, 12) and r.byline == "Jane Doe"
+    assert "2024-03-12" not in r.body
+
+
+def test_published_line_below_a_plain_headline():
+    text = "Council approves new budget\n\nPublished 12 March 2024\n\nThe city council approved the budget " \
+           "on Monday after a long debate that ran late into the night."
+    r = clean_text(text)
+    assert r.published == date(2024, 3, 12) and r.dateline == "Published 12 March 2024"
+    assert "Published" not in r.body
+
+
+def test_no_stated_date_gives_no_published_date():
+    assert clean_text(BBC_STYLE).published is None
+    assert clean_text(WEB_PAGE.replace("Associated Press November 19, 2019, 9:02 AM", "3 hours ago")).published is None

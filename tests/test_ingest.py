@@ -2,7 +2,8 @@ from datetime import datetime, timezone
 
 import polars as pl
 
-from transforms.ingest import MAX_FIELD_CHARS, apply_duplicates, duplicate_map, ingest_frames
+from transforms.duplicates import duplicate_map
+from transforms.ingest import MAX_FIELD_CHARS, apply_duplicates, ingest_frames
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -31,10 +32,22 @@ def test_article_row_has_title_body_and_counts():
 def test_duplicates_point_at_the_copy_with_the_smallest_source_path():
     body = b"Headline\n\nThe same body in three files, word for word, long enough to count."
     articles, _ = ingest_frames([("c.txt", body), ("a.txt", body), ("b.txt", b"Other\n\nA different body.")], NOW)
-    marked = apply_duplicates(articles, duplicate_map(articles.lazy()).collect())
-    by_path = dict(zip(marked["source_path"], marked["duplicate_of"]))
+    marked = apply_duplicates(articles, duplicate_map(articles))
+    by_path = {p: (d, k) for p, d, k in marked.select("source_path", "duplicate_of", "duplicate_kind").iter_rows()}
     first = marked.filter(pl.col("source_path") == "a.txt")["article_id"][0]
-    assert by_path == {"c.txt": first, "a.txt": None, "b.txt": None}
+    assert by_path == {"c.txt": (first, "exact"), "a.txt": (None, None), "b.txt": (None, None)}
+
+
+def test_decoding_and_cleaning_are_two_steps_that_give_the_same_rows():
+    from transforms.ingest import clean_frames, decode_frames
+
+    items = [("a.txt", b"Headline\n\nA body of text here."), ("empty.txt", b""), ("b.txt", b"Only a headline")]
+    texts, read_rejects = decode_frames(items)
+    articles, clean_rejects = clean_frames(texts, NOW)
+    together, rejects = ingest_frames(items, NOW)
+    assert articles.equals(together)
+    assert sorted(read_rejects["reason"].to_list() + clean_rejects["reason"].to_list()) == \
+        sorted(rejects["reason"].to_list()) == ["empty", "no_body"]
 
 
 def test_a_file_that_is_not_txt_is_rejected_whatever_it_holds():

@@ -133,7 +133,8 @@ def broken_rows() -> dict[str, list[dict]]:
     rows["quotes"][1]["text"] = "It is wet,and cold."  # segments joined without the space
     rows["quotes"][0]["quote_type"] = "aside"
     rows["articles"].append(article("a1", "copies/003.txt", TITLE_1, BODY_1))
-    rows["articles"][1]["duplicate_of"] = "a-gone"
+    rows["articles"][1]["duplicate_of"] = "a-gone"                 # ... and no duplicate_kind
+    rows["articles"][2]["duplicate_kind"] = "similar"
     rows["rejects"].append({"source_path": "biz/001.txt", "reason": "corrupt", "detail": None,
                             "raw_bytes": 10})
     return rows
@@ -200,6 +201,12 @@ def test_unknown_quote_type_fails(broken_report):
 def test_duplicate_of_an_absent_article_fails(broken_report):
     assert failures_about(broken_report.failed_critical, "(duplicate_of_is_other_article)",
                           "article_id=a2")
+
+
+def test_a_copy_without_its_kind_or_with_an_unknown_kind_fails(broken_report):
+    assert failures_about(broken_report.failed_critical, "(duplicate_kind_matches_link)", "article_id=a2")
+    assert failures_about(broken_report.failed_critical, "expect_column_values_to_be_in_set(duplicate_kind)",
+                          "duplicate_kind=similar")
 
 
 def test_reject_that_is_also_an_article_or_has_an_unknown_reason_fails(broken_report):

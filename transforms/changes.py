@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from transforms import ids
 from transforms.frames import to_frame
-from transforms.ingest import duplicate_map
+from transforms.duplicates import duplicate_map
 
 # One row per raw file the published tables account for.
 MANIFEST = pa.schema([
@@ -37,6 +37,9 @@ CHANGED = "changed"
 NEW = "new"
 DELETED = "deleted"
 CHECK = "check"           # size or mtime differ: hash to decide between touched and changed
+RECLEANED = "recleaned"   # unchanged, but holds a line whose corpus-wide count crossed the threshold
+READ = (CHANGED, NEW, RECLEANED)          # read and cleaned in this run
+REPLACED = (CHANGED, DELETED, RECLEANED)  # their published rows go
 
 ARTICLES_PER_PART = 1000
 MAX_PART_BITS = 16        # article ids are hex; their first four digits choose the part
@@ -76,7 +79,16 @@ def settle_checked(files: pl.DataFrame, hashes: dict[str, str | None]) -> pl.Dat
 
 def status_counts(files: pl.DataFrame) -> dict[str, int]:
     counts = dict(files.group_by("status").len().iter_rows())
-    return {s: counts.get(s, 0) for s in (UNCHANGED, TOUCHED, CHANGED, NEW, DELETED)}
+    return {s: counts.get(s, 0) for s in (UNCHANGED, TOUCHED, CHANGED, NEW, DELETED, RECLEANED)}
+
+
+def mark_recleaned(files: pl.DataFrame, source_paths: list[str]) -> pl.DataFrame:
+    """Carried files to clean again because the corpus-wide count of one of their lines crossed
+    the threshold (transforms/corpus_lines.py): they are read again like changed files."""
+    again = pl.col("source_path").is_in(pl.Series(source_paths, dtype=pl.String).implode())
+    return files.with_columns(
+        pl.when(again & pl.col("status").is_in([UNCHANGED, TOUCHED])).then(pl.lit(RECLEANED))
+        .otherwise(pl.col("status")).alias("status"))
 
 
 def carried_manifest(files: pl.DataFrame) -> pl.DataFrame:
@@ -119,7 +131,7 @@ def sort_rows(table: str, frame: pl.DataFrame) -> pl.DataFrame:
 @dataclass(frozen=True)
 class Merge:
     """How the published tables and this run's rows combine into the new version."""
-    duplicates: pl.DataFrame        # article_id -> duplicate_of, every copy in the new version
+    duplicates: pl.DataFrame        # article_id -> duplicate_of, duplicate_kind: every copy in the new version
     extract: pl.Series              # article ids to extract in this run
     dropped_articles: pl.Series     # article ids whose published article rows go (file changed or deleted)
     relinked: pl.Series             # carried article ids whose duplicate_of changes
@@ -128,22 +140,24 @@ class Merge:
     carried_articles: int
 
 
-def plan_merge(files: pl.DataFrame, carried: pl.DataFrame, fresh: pl.DataFrame, languages: list[str]) -> Merge:
+def plan_merge(files: pl.DataFrame, carried: pl.DataFrame, fresh: pl.DataFrame, languages: list[str],
+               near_pairs: pl.DataFrame | None = None) -> Merge:
     """Duplicates are corpus-wide: a changed or deleted file can turn a carried copy into an
     original (it is extracted now) or a carried original into a copy (its rows go).
 
     files: compare_files' frame after settle_checked; carried: article_id, source_path,
     content_hash, lang, duplicate_of of the articles kept as published; fresh: article_id,
-    source_path, content_hash, lang of the files read in this run.
+    source_path, content_hash, lang of the files read in this run; near_pairs: the near-copy
+    pairs of the bodies of both (duplicates.NEAR_PAIRS).
     """
     keys = ["article_id", "source_path", "content_hash"]
-    duplicates = duplicate_map(pl.concat([carried.select(keys), fresh.select(keys)]).lazy()).collect()
-    now = duplicates.rename({"duplicate_of": "duplicate_of_now"})
+    duplicates = duplicate_map(pl.concat([carried.select(keys), fresh.select(keys)]), near_pairs)
+    now = duplicates.select("article_id", pl.col("duplicate_of").alias("duplicate_of_now"))
     carried = carried.join(now, on="article_id", how="left")
     fresh = fresh.join(now, on="article_id", how="left")
     original_now, was_original = pl.col("duplicate_of_now").is_null(), pl.col("duplicate_of").is_null()
     supported = pl.col("lang").is_in(languages)
-    gone = files.filter(pl.col("status").is_in([CHANGED, DELETED]))
+    gone = files.filter(pl.col("status").is_in(REPLACED))
     dropped_ids = gone["prev_article_id"].drop_nulls()
     became_copies = carried.filter(was_original & ~original_now)["article_id"]
     return Merge(
@@ -169,7 +183,7 @@ def outcomes(source_paths: list[str], hashes: dict[str, str], rejects: pl.DataFr
 def next_manifest(files: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     """The manifest of the new version: carried files as they were (with this run's stat), the
     files read in this run with their outcome."""
-    read = files.filter(pl.col("status").is_in([CHANGED, NEW])).select("source_path", "size", "mtime_ns")
+    read = files.filter(pl.col("status").is_in(READ)).select("source_path", "size", "mtime_ns")
     fresh = read.join(seen, on="source_path", how="left")
     if fresh["outcome"].null_count():
         missing = fresh.filter(pl.col("outcome").is_null())["source_path"].head(3).to_list()

@@ -13,7 +13,9 @@ paragraph, each line stripped. It needs no knowledge of any site:
    Headings that open a page's tail ("You might also like", "Related", "Comments", "Most read",
    in the frequent languages) are end markers.
 2. Context: runs of adjacent short lines (menus), lines repeated on the page, dated or numbered
-   runs (tables, tour dates), a short paragraph between headline/author lines (teasers).
+   runs (tables, tour dates), a short paragraph between headline/author lines (teasers), and,
+   when the caller gives the corpus-wide counts, short lines seen in many articles of the corpus
+   (a site's furniture; never a sentence, a quote, a table row or a line of an article as written).
 3. Page or article: a text with no page furniture at all (no link, button or notice phrasing,
    no end-of-article heading, no copyright line, no page title repeated as the headline, no menu
    at the top) is an article as written (BBC, wire copy, a numbered list). Its first line is the
@@ -36,8 +38,13 @@ Standard library only, no I/O, no global state; time linear in the size of the t
 """
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+import hashlib
+import re
+
+from transforms.dates import publication_date
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class CleanedText:
     publisher: str | None = None
     dateline: str | None = None
     credits: tuple[str, ...] = ()
+    published: date | None = None
     decisions: tuple[LineDecision, ...] = field(default=(), repr=False)
 
 
@@ -362,10 +370,72 @@ class _Line:
     run: int = 1                 # size of the run of adjacent short lines (no blank between)
     numeric: bool = False        # a table row: many tokens are numbers
     sent: bool = False           # ends like a sentence (. ! ? …)
+    shared: bool = False         # boilerplate because many articles of the corpus hold it
 
 
 def _norm(s: str) -> str:
     return " ".join(_WORD.findall(s.translate(_QUOTE_NORM).casefold()))
+
+
+# ---- lines shared across the corpus ----------------------------------------------------------
+# A line of at most REPEAT_MAX_WORDS words is counted across the corpus (transforms/corpus_lines.py
+# keeps the counts); on a page, such a line seen in REPEAT_MIN_ARTICLES distinct articles or more
+# is boilerplate: a site's menus, labels and prompts recur on every page, an article's own short
+# lines do not. Sentences and quotes are never dropped for repetition alone (syndicated copies of
+# a story share them), nor is any line of a text without page furniture.
+REPEAT_MAX_WORDS = 12
+REPEAT_MIN_ARTICLES = 5
+_QUOTE_OPENERS = "\"'“‘«„‹"
+
+
+def line_key(norm: str) -> int:
+    """64-bit key of a normalised line (or of a story's lines): the same on every machine."""
+    digest = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def key_of_line(line: str) -> int:
+    """The key under which the corpus counts a line of text."""
+    return line_key(_norm(line))
+
+
+def counted_lines(text: str) -> tuple[int, dict[int, str]]:
+    """(story key, {line key: normalised line}) of a decoded text: the short lines the corpus
+    counts, and a key of its longer lines, so copies of one story (the same page saved twice,
+    with another menu or another "most read" list) count as one article."""
+    short: dict[int, str] = {}
+    longer: set[str] = set()
+    for raw in text.split("\n"):
+        norm = _norm(raw) if raw and not raw.isspace() else ""
+        if not norm:
+            continue
+        if norm.count(" ") < REPEAT_MAX_WORDS:
+            short[line_key(norm)] = norm
+        else:
+            longer.add(norm)
+    basis = sorted(longer) if longer else sorted(short.values())
+    return line_key("\n".join(basis)), short
+
+
+def _repeated_lines(lines: list[_Line], seen_in: Mapping[int, int], skip: set[int], plain: bool) -> int:
+    """Mark the short lines seen in many articles of the corpus; returns how many became
+    boilerplate (on a text without page furniture they are only noted: it is kept whole)."""
+    marked = 0
+    for i, ln in enumerate(lines):
+        if i in skip or ln.words > REPEAT_MAX_WORDS or ln.kind in (PROSE, META, JUNK):
+            continue
+        n = seen_in.get(key_of_line(ln.text), 0)
+        if n < REPEAT_MIN_ARTICLES:
+            continue
+        if plain:
+            ln.why += f"; seen in {n} articles of the corpus"
+        elif ln.sent or ln.numeric or ln.text[0] in _QUOTE_OPENERS:
+            ln.why += f"; seen in {n} articles of the corpus, kept: a sentence, quote or table row"
+        else:
+            ln.kind, ln.shared = JUNK, True
+            ln.why = f"a short line seen in {n} articles of the corpus (was: {ln.why})"
+            marked += 1
+    return marked
 
 
 def _features(text: str) -> tuple:
@@ -600,8 +670,11 @@ def _site_part(first: str, head: str) -> str | None:
     return None
 
 
-def clean_text(text: str) -> CleanedText:
-    """Split page text into title, article body and metadata; explain every line."""
+def clean_text(text: str, seen_in: Mapping[int, int] | None = None) -> CleanedText:
+    """Split page text into title, article body and metadata; explain every line.
+
+    `seen_in` maps line keys (`line_key`) to the number of distinct articles of the corpus that
+    hold the line; without it no line is judged by its repetition across articles."""
     if not isinstance(text, str):
         text = str(text or "")
     raw_lines = text.split("\n")
@@ -624,29 +697,7 @@ def clean_text(text: str) -> CleanedText:
             ln.numeric = nnum >= 2 and nnum >= 0.3 * len(toks)
         lines.append(ln)
         counts[s] = counts.get(s, 0) + 1
-    i = 0
-    while i < len(lines):
-        ln = lines[i]
-        if ln.kind in (HEAD, MENU, JUNK, META):
-            j = i + 1
-            while (j < len(lines) and lines[j].no == lines[j - 1].no + 1
-                   and lines[j].kind in (HEAD, MENU, JUNK, META)):
-                j += 1
-            for k in range(i, j):
-                lines[k].run = j - i
-            if j - i >= 4 and sum(1 for k in range(i, j) if _DIGIT.search(lines[k].text)) >= 0.8 * (j - i):
-                # A run of dated or numbered lines (tour dates, results, a table): data, not a
-                # menu and not a dateline.
-                for k in range(i, j):
-                    x = lines[k]
-                    if x.kind in (HEAD, MENU) or x.meta == "dateline":
-                        x.numeric = True
-                        if x.kind == META:
-                            x.kind, x.meta = HEAD, None
-                            x.why = f"list line with a date or number, in a run of {j - i} such lines"
-            i = j
-        else:
-            i += 1
+    _mark_runs(lines)
     for ln in lines:
         ln.rep = counts[ln.text]
 
@@ -658,6 +709,8 @@ def clean_text(text: str) -> CleanedText:
 
     furniture = _furniture(lines, title_idx)
     plain = furniture is None
+    if seen_in and _repeated_lines(lines, seen_in, {0, *title_idx}, plain):
+        _mark_runs(lines)
 
     # ---- title ------------------------------------------------------------------------------
     first = lines[0]
@@ -843,12 +896,14 @@ def clean_text(text: str) -> CleanedText:
 
     # Metadata: the byline and dateline nearest below the headline (else the last above it), the
     # credits of the headline zone and of the article block.
-    for want in ("byline", "dateline"):
+    dated_lines = []
+    for want in ("dateline", "byline"):
         below = [x for x in meta_found if x[1] == want and x[0] >= anchor]
         above = [x for x in meta_found if x[1] == want and x[0] < anchor]
         pick = below[0] if below else (above[-1] if above else None)
         if pick is None:
             continue
+        dated_lines.append(pick[2].text)
         if want == "byline":
             m = _BYLINE.match(pick[2].text)
             byline = _byline_name(m.group(2)) if m else pick[2].text
@@ -860,6 +915,9 @@ def clean_text(text: str) -> CleanedText:
     for i, role, ln in meta_found:
         if role == "credit" and i >= anchor - 3:
             credits.append(_credit_text(ln))
+        elif role in ("byline", "dateline") and anchor - 3 <= i <= anchor + _HEADER_LINES:
+            dated_lines.append(ln.text)
+    published = publication_date(dated_lines)
     if publisher is None and dateline and not plain:
         # "Associated Press November 19, 2019, 9:02 AM": the words before the date (in an article
         # as written they are a wire dateline's place: "NEW YORK 1996-08-30")
@@ -876,7 +934,33 @@ def clean_text(text: str) -> CleanedText:
                                    for v in (byline, dateline, publisher))
     body = "\n\n".join(lines[i].text for i in range(n) if keep[i])
     return CleanedText(title=title, body=body, byline=byline, publisher=publisher, dateline=dateline,
-                       credits=tuple(credits), decisions=_decisions(raw_lines, roles))
+                       credits=tuple(credits), published=published, decisions=_decisions(raw_lines, roles))
+
+
+def _mark_runs(lines: list[_Line]) -> None:
+    """Size of each run of adjacent short or furniture lines (no blank line between); a run of
+    dated or numbered lines is data (a table, tour dates), not a menu and not a dateline."""
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.kind in (HEAD, MENU, JUNK, META):
+            j = i + 1
+            while (j < len(lines) and lines[j].no == lines[j - 1].no + 1
+                   and lines[j].kind in (HEAD, MENU, JUNK, META)):
+                j += 1
+            for k in range(i, j):
+                lines[k].run = j - i
+            if j - i >= 4 and sum(1 for k in range(i, j) if _DIGIT.search(lines[k].text)) >= 0.8 * (j - i):
+                for k in range(i, j):
+                    x = lines[k]
+                    if x.kind in (HEAD, MENU) or x.meta == "dateline":
+                        x.numeric = True
+                        if x.kind == META:
+                            x.kind, x.meta = HEAD, None
+                            x.why = f"list line with a date or number, in a run of {j - i} such lines"
+            i = j
+        else:
+            i += 1
 
 
 def _score_lines(lines: list[_Line], is_title: list[bool], anchor: int) -> None:
@@ -937,7 +1021,7 @@ def _furniture(lines: list[_Line], title_idx: list[int]) -> str | None:
     if lines[0].run >= 4:
         return f"the text opens with a run of {lines[0].run} short lines (a menu)"
     for ln in lines:
-        if ln.end_marker or ln.kind == JUNK and not ln.why.startswith(_NOT_FURNITURE):
+        if ln.end_marker or ln.kind == JUNK and not ln.shared and not ln.why.startswith(_NOT_FURNITURE):
             return f"'{ln.text[:40]}': {ln.why}"
         if ln.meta == "credit" and ("©" in ln.text or ln.text.lower().startswith("copyright")):
             return f"'{ln.text[:40]}': copyright line"
@@ -1008,7 +1092,7 @@ def _best_block(lines: list[_Line], anchor: int) -> tuple[int, int]:
 
 def _teaser_side(ln: _Line) -> bool:
     """A headline, kicker or author line (what stands around a teaser paragraph)."""
-    return ln.kind in (HEAD, MENU) or (ln.kind == WEAK and not ln.sent)
+    return ln.kind in (HEAD, MENU) or ln.shared or (ln.kind == WEAK and not ln.sent)
 
 
 def _trim_teasers(lines: list[_Line], start: int, end: int) -> int:

@@ -10,6 +10,7 @@ ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT
                  "WORK_OF_ART", "LAW", "LANGUAGE")
 QUOTE_TYPES = ("direct", "partial", "indirect")
 FIELDS = ("title", "body")
+DUPLICATE_KINDS = ("exact", "near")
 REJECT_REASONS = ("empty", "blank", "binary", "too_large", "unreadable", "no_body", "not_txt")
 
 MENTION = pa.struct([
@@ -29,9 +30,11 @@ ARTICLES = pa.schema([
     pa.field("lang", pa.string()),
     pa.field("word_count", pa.int32(), nullable=False),
     pa.field("duplicate_of", pa.string()),
+    pa.field("duplicate_kind", pa.string()),     # 'exact' | 'near' for a copy, else null
     pa.field("byline", pa.string()),
     pa.field("publisher", pa.string()),
     pa.field("dateline", pa.string()),
+    pa.field("published", pa.date32()),          # the date the text says it was published
     pa.field("credits", pa.list_(pa.string())),
     pa.field("encoding", pa.string()),
     pa.field("raw_bytes", pa.int64()),
