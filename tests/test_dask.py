@@ -47,6 +47,15 @@ def api_url(prefect_harness):
     return PREFECT_API_URL.value()
 
 
+def start_scheduler(stack: ExitStack, address: str, log: Path):
+    """A `dask scheduler` on loopback at `address`, stopped when `stack` closes; returns once it answers."""
+    scheduler = stack.enter_context(started(
+        [*DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+        ENV, log, grace_seconds=5))
+    wait_for("the Dask scheduler", lambda: _workers(address, 0), scheduler, log, timeout=60)
+    return scheduler
+
+
 @pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory):
     """The address of a `dask scheduler` on loopback with two one-thread workers; all three
@@ -54,11 +63,7 @@ def dask_cluster(tmp_path_factory):
     home = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{free_port()}"
     with ExitStack() as stack:
-        log = home / "scheduler.log"
-        scheduler = stack.enter_context(started(
-            [*DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
-            ENV, log, grace_seconds=5))
-        wait_for("the Dask scheduler", lambda: _workers(address, 0), scheduler, log, timeout=60)
+        start_scheduler(stack, address, home / "scheduler.log")
         for i in range(2):
             log = home / f"worker-{i}.log"
             worker = stack.enter_context(started(
@@ -135,11 +140,7 @@ def test_workers_that_cannot_import_newspipe_are_refused_with_what_to_do(tmp_pat
     address = f"tcp://127.0.0.1:{free_port()}"
     bare = ENV | {"PYTHONPATH": sysconfig.get_paths()["purelib"]}
     with ExitStack() as stack:
-        log = tmp_path / "scheduler.log"
-        scheduler = stack.enter_context(started(
-            [*DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
-            ENV, log, grace_seconds=5))
-        wait_for("the Dask scheduler", lambda: _workers(address, 0), scheduler, log, timeout=60)
+        start_scheduler(stack, address, tmp_path / "scheduler.log")
         log = tmp_path / "worker.log"
         worker = stack.enter_context(started(
             [sys.executable, "-S", "-m", "distributed.cli.dask_worker", address, "--no-nanny", "--nthreads", "1",
