@@ -37,7 +37,7 @@ def read_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part_n
                scan_lines: bool = True) -> dict:
     """Read and decode one batch: stage the texts for cleaning, their short lines for the
     corpus-wide counts (unless they are counted already), and the files that cannot be read."""
-    items, rejects, hashes = [], [], {}
+    items, rejects = [], []
     for f in files:
         if f.size > max_bytes:
             rejects.append(reject_row(f.source_path, "too_large",
@@ -48,9 +48,10 @@ def read_batch(run: store.Run, raw_dir: Path, files: list[store.RawFile], part_n
         except OSError as err:
             rejects.append(reject_row(f.source_path, "unreadable", f"{type(err).__name__}: {err}", f.size))
             continue
-        hashes[f.source_path] = ids.raw_sha256(raw)
         items.append((f.source_path, raw))
-    texts, more_rejects = decode_frames(items)
+    texts, more_rejects = decode_frames(items)   # a decoded text carries its raw_sha256 to clean_batch
+    undecodable = set(more_rejects["source_path"])
+    hashes = {path: ids.raw_sha256(raw) for path, raw in items if path in undecodable}
     rejects_frame = pl.concat([to_frame(rejects, schemas.REJECTS), more_rejects])
     name = f"part-{part_no:05d}.parquet"
     store.write_part(texts, DECODED, run.texts_dir / name)
