@@ -2,9 +2,9 @@
 
 Each worker loads the model once and keeps it for every batch of the run; the flow starts the
 workers when the run has files to read (they load while the ingest runs) and stops them when
-the extraction is done, so their memory is free again for validation. A batch is cut into chunks of about
-CHUNK_WORDS words so both cores stay busy to the end of the batch; the chunks go to the
-workers as they free up and the rows come back in article order. The main process does not
+the extraction is done, so their memory is free again for validation. A batch is cut into
+chunks of about CHUNK_WORDS words so both cores stay busy to the end of the batch; the chunks
+go to the workers as they free up and the rows come back in article order. The main process does not
 import spaCy or load the model unless it runs the extraction itself (one usable CPU, or
 NEWSPIPE_NLP_WORKERS=0 or 1).
 

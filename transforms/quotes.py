@@ -53,8 +53,8 @@ _DASH_SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*((?:[A-Z][\w.'\u2
 
 # Confidence of an attribution by how the speaker was found; an unclosed mark costs a little.
 # Quoted rows get the learned probability of transforms/quote_filter.py instead.
-CONFIDENCE = {"named": 0.9, "relative": 0.85, "turn": 0.9, "signature": 0.9, "title": 0.75, "pronoun": 0.7, "unresolved": 0.6, "agent": 0.55,
-              "context": 0.5, "floating": 0.5, "none": 0.2}
+CONFIDENCE = {"named": 0.9, "relative": 0.85, "turn": 0.9, "signature": 0.9, "title": 0.75, "pronoun": 0.7,
+              "unresolved": 0.6, "agent": 0.55, "context": 0.5, "floating": 0.5, "none": 0.2}
 
 
 @dataclass(frozen=True)
@@ -362,8 +362,10 @@ class ArticleQuotes:
         for _ in range(3):
             if verb.dep_ == "relcl":
                 antecedent = verb.head
-                while antecedent.dep_ == "appos" and antecedent.i not in self.mention_at and antecedent.head is not antecedent:
-                    antecedent = antecedent.head   # "Marc Morial, the chief executive, who said"
+                # "Marc Morial, the chief executive, who said": the name the apposition describes
+                while (antecedent.dep_ == "appos" and antecedent.i not in self.mention_at
+                       and antecedent.head is not antecedent):
+                    antecedent = antecedent.head
                 return antecedent
             if verb.head is verb:
                 return None
