@@ -25,6 +25,12 @@ def test_apostrophes_are_not_quote_marks_in_single_quote_mode():
     assert [title[s.start:s.end] for s in find_segments(title, single_quotes=True)] == ["by mistake"]
 
 
+@pytest.mark.parametrize("title", ["Examining the U.N.'s 'Record' on Urgent Global Challenges",
+                                   "The '90s are back: Ms. O'Neill's 'Record'", "Voters say 'Record' in the U.S.'"])
+def test_an_apostrophe_after_a_stop_or_letter_never_opens_a_headline_quote(title):
+    assert [title[s.start:s.end] for s in find_segments(title, single_quotes=True)] == ["Record"]
+
+
 @pytest.mark.parametrize("text", ['He said "unclosed and then more', '"', '""', '\u201d stray closer', "'''",
                                   'a "b" c "d', "\u201c\u201c\u201d\u201d", '"' * 101])
 def test_unbalanced_or_odd_marks_never_crash_and_stay_inside_the_paragraph(text):
@@ -212,3 +218,20 @@ def test_confidence_is_a_probability_and_ranks_named_above_unattributed(nlp):
     floating = quotes_of(nlp, 'The night was cold.\n\n"We will rebuild the bridge before the winter and the spring."')
     assert 0 <= named["confidence"] <= 1
     assert all(q["confidence"] < named["confidence"] for q in floating)
+
+
+def test_quoted_fragments_listed_in_one_clause_are_one_quotation(nlp):
+    body = 'Trump called him a "nasty guy," "anchor baby," "unstable" and "sick." Later "Ted" was "fine" to him.'
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] != "indirect"]
+    listed = rows[0]
+    assert listed["text"] == "nasty guy, anchor baby, unstable sick."
+    assert len(listed["spans"]) == 4 and listed["speaker"] == "Trump" and listed["cue"] == "called"
+    # fragments with words between them that are not a list separator stay apart
+    assert all(r["text"] != "Ted fine" for r in rows)
+
+
+def test_a_speaker_after_the_cue_the_parser_missed_is_still_the_mention(nlp):
+    body = ('The party met on Sunday. "Having access to the file is valuable," said Skelly, explaining his work. '
+            '"Donald is a leader," said the 46-year-old.')
+    mentions = [r["speaker_mention"] for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
+    assert mentions == ["Skelly", "the 46-year-old"]

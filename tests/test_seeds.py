@@ -11,8 +11,7 @@ TOKAYEV = "Kassym-Jomart Tokayev"
 # (start of the quoted words, field, canonical speaker or None, speaker mention)
 KAZAKH_QUOTES = [
     ("This shows that our level of political culture", "body", TOKAYEV, "the newly-elected president"),
-    ("boycott", "body", None, "Demonstrators"),
-    ("police with the people", "body", None, "Demonstrators"),
+    ("boycott police with the people", "body", None, "Demonstrators"),   # chanted "boycott" and "police ...": one act
     ("an illusion", "body", "Human Rights Watch", "Human Rights Watch"),
     ("I know. how they compile these reports", "body", TOKAYEV, "Tokayev"),
 ]

@@ -44,6 +44,8 @@ SINGLE_OPEN, SINGLE_CLOSE = "\u2018", "\u2019"
 _MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _SINGLE_MARKS = re.compile("['\u2018\u2019]")
 _WORD = re.compile(r"\w+")
+_DECADE = re.compile(r"\d\ds\b")
+_LIST_GAP = re.compile(r"[\s,;]*(?:(?:and|or|but|and even|or even|as well as|nor)\s+)?")
 # '"PENCE: Well, look, ...': a transcript turn opens with its speaker's name in capitals and a colon
 _TURN_TAG = re.compile(r"([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):\s+(?=\S)")
 # '"(CROSSTALK.)': a stage direction inside a transcript, not speech
@@ -55,6 +57,9 @@ _DASH_SIGNATURE = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*((?:[A-Z][\w.'\u2
 # Quoted rows get the learned probability of transforms/quote_filter.py instead.
 CONFIDENCE = {"named": 0.9, "relative": 0.85, "turn": 0.9, "signature": 0.9, "title": 0.75, "pronoun": 0.7,
               "unresolved": 0.6, "agent": 0.55, "context": 0.5, "floating": 0.5, "none": 0.2}
+# Attributions read from the layout (a transcript's "NAME:" tag, a "― Name" signature) keep their
+# rule confidence: PolNeAR train holds five such rows, too few for the learned model to judge.
+LAYOUT_HOWS = frozenset({"turn", "signature"})
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,9 @@ def _paragraph_segments(par: str, offset: int, par_no: int, single_quotes: bool)
         i, ch = m.start(), m.group()
         before = par[i - 1] if i else " "
         after = par[i + 1] if i + 1 < len(par) else " "
-        if single_quotes and before.isalnum() and after.isalnum():
-            continue  # an apostrophe: don't, Kazakhstan's
+        if single_quotes and after.isalnum() and (not (before.isspace() or before in "([{/-\u2013\u2014")
+                                                  or _DECADE.match(par, i + 1)):
+            continue  # an apostrophe: don't, Kazakhstan's, the U.N.'s, the '90s; an opening mark follows a space
         if in_attribute or (before == "=" and ch == '"'):
             in_attribute = not in_attribute   # markup left in the text: author="x" is a value, not a quote
             continue
@@ -202,6 +208,8 @@ class ArticleQuotes:
     def joins(self, prev: Segment, seg: Segment) -> bool:
         """Whether `seg` goes on the statement of `prev` across an attribution ("," she said, ")."""
         between = self.text[prev.close_at + 1:seg.open_at]
+        if _LIST_GAP.fullmatch(between) and not self.starts_statement(prev):
+            return True   # called him a "nasty guy," "anchor baby" and "unstable": one act of naming
         if "\n" in between or len(between.split()) > 12 or not self.starts_statement(prev):
             return False
         span = self.doc.char_span(prev.close_at + 1, seg.open_at, alignment_mode="contract")
@@ -414,9 +422,10 @@ class ArticleQuotes:
             return self.introduction(group) or self.preceding_statement(group) or agent
         head = self.subject_of(cue) or self.adjacent_name(cue)
         lemma = "according" if cue.lower_ == "according" else cue.lemma_.lower()
-        if head is None:
+        span = self.speaker_span(head) if head is not None else self.inverted_subject(cue)
+        if span is None:
             return Attribution(None, None, self.cue_text(cue), "none", lemma)
-        span = self.speaker_span(head)
+        head = head if head is not None else span[-1]
         entity, how = self.entity_for(span, head, group[0].open_at)
         return Attribution(entity, span.text, self.cue_text(cue), how, lemma)
 
@@ -449,6 +458,27 @@ class ArticleQuotes:
                 if self.mention_at[j][0].label in ("PERSON", "ORG", "NORP", "GPE"):
                     return self.doc[j]
         return None
+
+    def inverted_subject(self, cue: Token) -> Span | None:
+        """The phrase right after a cue that follows the closing mark ('"...," said Skelly,',
+        '," said the 46-year-old.') when the parser gave the cue no subject: the words up to
+        the next punctuation or clause word, starting with a capital or a determiner."""
+        before = self.text[:cue.idx].rstrip()
+        if before[-1:] not in ('"', "\u201d") and before[-2:] not in ('",', "\u201d,"):
+            return None
+        end = cue.i + 1
+        while end < len(self.doc) and end - cue.i <= 8:
+            tok = self.doc[end]
+            if self.in_quote[end] or "\n" in tok.text or tok.is_space or (tok.is_punct and tok.tag_ != "HYPH") \
+                    or tok.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "CCONJ", "PART", "PRON"):
+                break
+            end += 1
+        if end == cue.i + 1 or end - cue.i > 8:
+            return None
+        first = self.doc[cue.i + 1]
+        if not (first.text[:1].isupper() or first.pos_ == "DET"):
+            return None
+        return self.doc[cue.i + 1:end]
 
     def introduction(self, group: list[Segment]) -> Attribution | None:
         """A colon introduction with no reporting verb: the name right before the colon
@@ -619,9 +649,10 @@ def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]
                    quote_model: dict | None = None, keep_all: bool = False) -> list[dict]:
     """Quote rows of one article, title then body, in reading order.
 
-    Quoted rows carry the learned probability of being a real, rightly attributed quotation as
-    `confidence` and are dropped under the model's threshold; `keep_all` keeps them, with their
-    features, for training that model."""
+    Quoted body rows carry the learned probability of being a real, rightly attributed
+    quotation as `confidence` and are dropped under the model's threshold (layout attributions
+    and headline rows keep their rule confidence); `keep_all` keeps them, with their features,
+    for training that model."""
     titles = title_map(docs, entities)
     rows: list[dict] = []
     for field, doc in docs.items():
@@ -645,7 +676,7 @@ def extract_quotes(article_id: str, docs: dict[str, Doc], entities: list[Entity]
             if attribution.how != "floating":
                 previous = attribution
             previous_par = group[-1].paragraph
-            if field == "body":
+            if field == "body" and attribution.how not in LAYOUT_HOWS:
                 features = quote_features(row["text"], kind, attribution.how, attribution.cue_lemma, len(group),
                                           any(s.close_at is None for s in group), _word_before(state.text, group[0].open_at))
                 row["confidence"] = round(probability(features, quote_model), 2)
