@@ -395,6 +395,12 @@ def test_comment_section_after_article_dropped():
     assert not any("third time this year" in p or "still has no power" in p for p in kept)
 
 
+def test_a_pronoun_said_colon_line_introduces_a_quote_and_stays():
+    text = ("Mayor speaks on the flood\n\nThe mayor answered questions about the flood defences on Monday.\n\n"
+            "He said:\n\n\"We will rebuild the walls before the winter storms arrive in the valley.\"\n")
+    assert "He said:" in paragraphs(clean_text(text))
+
+
 # ---- every line explained -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [WEB_PAGE, BBC_STYLE, COMMENTS_PAGE, "", "one\n\ntwo\n"])

@@ -235,3 +235,13 @@ def test_a_speaker_after_the_cue_the_parser_missed_is_still_the_mention(nlp):
             '"Donald is a leader," said the 46-year-old.')
     mentions = [r["speaker_mention"] for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
     assert mentions == ["Skelly", "the 46-year-old"]
+
+
+def test_an_attribution_after_a_question_mark_belongs_to_the_quote(nlp):
+    # the parser starts a sentence at "he": a sentence never opens lower-case, so "he asks" is the cue
+    body = ("Speaking at a rally in Novi, Michigan, Peter Walsh says he is making \u201ca demand\u201d of the mayor.\n\n"
+            "\u201cMr. Mayor, will you pledge not to issue a pardon to Anna Berg and her partners for their many "
+            "crimes against our city and against society itself?\u201d he asks.\n\nNeither Berg nor her partners "
+            "have been charged.")
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
+    assert (rows[0]["speaker_mention"], rows[0]["cue"], rows[0]["speaker"]) == ("he", "asks", "Peter Walsh")

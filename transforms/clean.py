@@ -179,6 +179,7 @@ _BOILER_RAW = [("copy to clipboard", "share button"), ("{*", "template/markup re
                ("}}", "template/markup residue")]
 _COPY_YEAR = re.compile(r"©\s*\d{4}")
 _PCT_ESC = re.compile(r"%[0-9a-fA-F]{2}%")
+_INTRO_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _COMMENT_AUTHOR = re.compile(r"[^.!?]{1,40}\s(says|said|wrote|writes)\s*:$", re.I)
 
 
@@ -201,7 +202,7 @@ def _boiler_anywhere(text: str, low: str, toks: list[str], tokset: set) -> tuple
     if "%" in text and _PCT_ESC.search(text):
         return "template/markup residue", "%xx%"
     if toks and toks[-1] in ("says", "said", "wrote", "writes") and text.endswith(":") \
-            and _COMMENT_AUTHOR.match(text):
+            and toks[0] not in _INTRO_PRONOUNS and _COMMENT_AUTHOR.match(text):   # "He said:" introduces a quote
         return "comment author line", toks[-1] + ":"
     return None
 

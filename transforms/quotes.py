@@ -238,6 +238,9 @@ class ArticleQuotes:
         if span is None:
             return []
         sents = {tok.sent.start: tok.sent for tok in span}
+        tail = span.end
+        if tail < len(self.doc) and self.doc[tail].text[:1].islower() and self.doc[tail].is_sent_start:
+            sents.setdefault(tail, self.doc[tail].sent)   # '"...?" he asks.': a sentence never opens lower-case
         par_lo = self.text.rfind("\n", 0, first.open_at) + 1
         par_hi = self.text.find("\n", end)
         ranges = [(par_lo, len(self.text) if par_hi < 0 else par_hi)]
