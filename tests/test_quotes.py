@@ -245,3 +245,11 @@ def test_an_attribution_after_a_question_mark_belongs_to_the_quote(nlp):
             "have been charged.")
     rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
     assert (rows[0]["speaker_mention"], rows[0]["cue"], rows[0]["speaker"]) == ("he", "asks", "Peter Walsh")
+
+
+def test_a_quote_after_a_long_attribution_goes_on_the_same_statement(nlp):
+    body = ('"These are strange days," said Peter Morgan, a lawyer for the Sierra Club, who has been challenging '
+            'the coal industry over water pollution issues for years. "I am skeptical he can pull it off."')
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
+    assert len(rows) == 1 and len(rows[0]["spans"]) == 2
+    assert rows[0]["speaker"] == "Peter Morgan"

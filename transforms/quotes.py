@@ -210,7 +210,7 @@ class ArticleQuotes:
         between = self.text[prev.close_at + 1:seg.open_at]
         if _LIST_GAP.fullmatch(between) and not self.starts_statement(prev):
             return True   # called him a "nasty guy," "anchor baby" and "unstable": one act of naming
-        if "\n" in between or len(between.split()) > 12 or not self.starts_statement(prev):
+        if "\n" in between or len(between.split()) > 40 or not self.starts_statement(prev):
             return False
         span = self.doc.char_span(prev.close_at + 1, seg.open_at, alignment_mode="contract")
         if span is None or not any(self.is_cue(t) for t in span):
