@@ -116,6 +116,10 @@ def _run(args) -> int:
     if not args.full and (unchanged := _nothing_changed(args)):
         print(f"newspipe: {unchanged}", file=sys.stderr)
         return EXIT_OK
+    if not dask_address(args.dask_address):
+        from flows import workers
+
+        workers.warm_up()   # the spaCy workers load their model while Prefect starts (10-15 s)
     from flows.pipeline import ValidationFailed, newspipe_run
 
     try:
