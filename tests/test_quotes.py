@@ -31,6 +31,13 @@ def test_an_apostrophe_after_a_stop_or_letter_never_opens_a_headline_quote(title
     assert [title[s.start:s.end] for s in find_segments(title, single_quotes=True)] == ["Record"]
 
 
+def test_a_curly_quotation_inside_a_curly_quotation_stays_in_it():
+    text = ("\u201cI\u2019d rather live in what he calls \u201chell\u201d than here.\u201d \u2015 Ana Ruiz\n"
+            "\u201cFirst. \u201cSecond, never closed.\u201d")
+    assert [text[s.start:s.end] for s in find_segments(text)] == [
+        "I\u2019d rather live in what he calls \u201chell\u201d than here.", "First.", "Second, never closed."]
+
+
 @pytest.mark.parametrize("text", ['He said "unclosed and then more', '"', '""', '\u201d stray closer', "'''",
                                   'a "b" c "d', "\u201c\u201c\u201d\u201d", '"' * 101])
 def test_unbalanced_or_odd_marks_never_crash_and_stay_inside_the_paragraph(text):

@@ -93,7 +93,7 @@ def find_segments(text: str, single_quotes: bool = False) -> list[Segment]:
 
 def _paragraph_segments(par: str, offset: int, par_no: int, single_quotes: bool) -> list[Segment]:
     marks = _SINGLE_MARKS if single_quotes else _MARKS
-    out, open_at, in_attribute = [], None, False
+    out, open_at, in_attribute, nested = [], None, False, 0
     for m in marks.finditer(par):
         i, ch = m.start(), m.group()
         before = par[i - 1] if i else " "
@@ -109,6 +109,12 @@ def _paragraph_segments(par: str, offset: int, par_no: int, single_quotes: bool)
         closes = ch in CLOSERS or ch == SINGLE_CLOSE or (ch in "\"'" and open_at is not None)
         if single_quotes and ch in "'\u2019" and open_at is None and before.isalpha():
             continue  # a closing apostrophe with nothing open: "Euronews'"
+        if nested and ch in CLOSERS:
+            nested -= 1   # closes a quotation inside the quotation
+            continue
+        if ch == "\u201c" and open_at is not None and par[open_at] == "\u201c" and par.count("\u201d", i) >= 2 + nested:
+            nested += 1   # \u201cI'd rather live in what he calls \u201chell\u201d than ...\u201d: one quotation
+            continue
         if open_at is None and (opens or ch in CLOSERS and not before.isalnum() and not after.isspace()):
             open_at = i
         elif open_at is not None and (closes or ch in OPENERS):
