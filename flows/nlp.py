@@ -38,14 +38,17 @@ def load_nlp():
     return nlp
 
 
-def start_worker() -> None:
+def start_worker(exit_with_parent: bool = False) -> None:
     """Load the model and derive the cue word forms before the first chunk arrives.
 
     One BLAS thread per worker: the workers already use every core, more threads would only
     compete for them. Set before spaCy (and numpy) are imported in the worker, else too late.
+    A worker of this machine's pool (`exit_with_parent`) goes when its run goes.
     """
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    if exit_with_parent:
+        _exit_with_parent()
     from transforms.nlp_plan import model_cue_forms
 
     model_cue_forms(load_nlp())
@@ -56,3 +59,18 @@ def extract_chunk(article_ids: list[str], titles: list, bodies: list) -> tuple[l
     from transforms.extract import extract_rows
 
     return extract_rows(load_nlp(), article_ids, titles, bodies)
+
+
+def _exit_with_parent() -> None:
+    """A worker whose run was killed (SIGKILL, out of memory) would otherwise wait forever
+    with the model in memory: it exits once its parent is gone."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

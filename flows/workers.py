@@ -89,7 +89,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=True)
             _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=start_worker)
+                                        initializer=start_worker, initargs=(True,))
             _pool_size = workers
         return _pool
 

@@ -79,8 +79,27 @@ def kill_newspipe_at(point, raw: Path, out: Path, api_url: str, log: Path) -> No
             assert time.monotonic() < deadline, "the kill point was never reached"
             time.sleep(0.02)
     finally:
+        children = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    # its spaCy workers do not linger with the model in memory
+    deadline = time.monotonic() + 15
+    while (alive := [pid for pid in children if Path(f"/proc/{pid}").exists()]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive, f"processes of the killed run still alive: {alive}"
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_runs_killed_in_each_step_keep_the_published_tables_and_the_next_run_completes(corpora, run, api_url, tmp_path):
