@@ -56,9 +56,10 @@ def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
 
 
 def article_facts(articles: pl.DataFrame, entities: pl.DataFrame,
-                  quotes: pl.DataFrame) -> pl.DataFrame:
-    """One row per article: its ids, body length, duplicate link and entity and quote counts."""
-    article_ids = articles["article_id"].implode()
+                  quotes: pl.DataFrame, all_ids: pl.Series | None = None) -> pl.DataFrame:
+    """One row per article: its ids, body length, duplicate link and entity and quote counts.
+    `all_ids`: the article ids of the whole table, when `articles` is one part of it."""
+    article_ids = (articles["article_id"] if all_ids is None else all_ids).implode()
     duplicate_of = pl.col("duplicate_of")
     return (
         articles.select(

@@ -330,11 +330,6 @@ def parquet_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.parquet"))
 
 
-def read_table(directory: Path) -> pl.DataFrame | None:
-    files = parquet_files(directory)
-    return pl.concat([pl.read_parquet(f) for f in files], how="vertical") if files else None
-
-
 def row_count(directory: Path) -> int:
     """Rows of a table from the Parquet footers alone."""
     return sum(pq.read_metadata(f).num_rows for f in parquet_files(directory))
