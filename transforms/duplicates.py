@@ -111,21 +111,11 @@ def _matrix(signatures: pl.Series) -> np.ndarray:
 
 def _band_keys(matrix: np.ndarray) -> np.ndarray:
     """One 64-bit key per band of each signature (rows x BANDS)."""
-    bands = matrix.reshape(len(matrix), BANDS, ROWS).astype(np.uint64)
+    bands = matrix.reshape(len(matrix), BANDS, ROWS)
     h = np.zeros((len(matrix), BANDS), dtype=np.uint64)
     for r in range(ROWS):
-        h = h * _PRIME + bands[:, :, r]
+        h = h * _PRIME + bands[:, :, r].astype(np.uint64)
     return _mix(h)
-
-
-def _buckets(rows: np.ndarray, matrix: np.ndarray, name: str) -> pl.DataFrame:
-    """(row, band, bucket) of each signature: rows are positions, not hashes, so the frames
-    and their join stay small."""
-    return pl.DataFrame({
-        name: np.repeat(rows.astype(np.uint32), BANDS),
-        "band": np.tile(np.arange(BANDS, dtype=np.int32), len(matrix)),
-        "bucket": _band_keys(matrix).reshape(-1),
-    }, schema={name: pl.UInt32, "band": pl.Int32, "bucket": pl.UInt64})
 
 
 def near_pairs(fresh: pl.DataFrame, known: pl.DataFrame, min_similarity: float = NEAR_SIMILARITY) -> pl.DataFrame:
@@ -137,17 +127,20 @@ def near_pairs(fresh: pl.DataFrame, known: pl.DataFrame, min_similarity: float =
     empty = pl.DataFrame(schema={"content_hash": pl.String, "other_hash": pl.String, "similarity": pl.Float32})
     if fresh.is_empty() or every.height < 2:
         return empty
-    # every is sorted by content_hash, so the order of positions is the order of hashes
+    # Bodies by their row in `every` (sorted by content_hash, so rows order like hashes), one
+    # band at a time: the join of one band's buckets is a twentieth of the join of all bands.
     position = fresh.select("content_hash").join(every.select("content_hash").with_row_index("row"),
                                                  on="content_hash", how="left", maintain_order="left")["row"]
     matrix = _matrix(every["signature"])
-    candidates = (
-        _buckets(position.to_numpy(), _matrix(fresh["signature"]), "left")
-        .join(_buckets(np.arange(len(matrix)), matrix, "right"), on=["band", "bucket"])
+    fresh_keys, every_keys = _band_keys(_matrix(fresh["signature"])), _band_keys(matrix)
+    rows = pl.Series("right", np.arange(len(matrix), dtype=np.uint32))
+    candidates = pl.concat([
+        pl.DataFrame([position.alias("left"), pl.Series("bucket", fresh_keys[:, band])])
+        .join(pl.DataFrame([rows, pl.Series("bucket", every_keys[:, band])]), on="bucket")
         .filter(pl.col("left") != pl.col("right"))
         .select(pl.min_horizontal("left", "right").alias("left"), pl.max_horizontal("left", "right").alias("right"))
-        .unique().sort("left", "right")
-    )
+        for band in range(BANDS)
+    ]).unique().sort("left", "right")
     if candidates.is_empty():
         return empty
     left, right = candidates["left"].to_numpy(), candidates["right"].to_numpy()
