@@ -277,7 +277,7 @@ def _assemble(run: store.Run, table: str, previous: store.Published | None, old_
         else:
             old_rows = _old_rows_in_part(old_dir, schema, key, part_no, bits) if old_parts else empty_frame(schema)
         rows = pl.concat([old_rows.filter(~pl.col(key).is_in(dropped.implode())),
-                          *(pl.read_ipc(p, memory_map=False) for p in by_part.get(part_no, []))])
+                          *(pl.read_ipc(p) for p in by_part.get(part_no, []))])
         rows = changes.sort_rows(table, finish(rows) if finish else rows)
         if rows.height:
             store.write_part(rows, schema, target, row_group_rows=store.ROW_GROUP_ROWS[table],
