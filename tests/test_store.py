@@ -160,3 +160,23 @@ def test_a_killed_run_s_finished_extraction_parts_are_offered_to_the_next_run_wi
     assert [p[0].name for p in store.salvaged_extractions(same_code, new_suites)] == ["part-00000.parquet"]
     other_code = store.start_run(tmp_path, FINGERPRINT | {"transforms": "t2"})
     assert store.salvaged_extractions(other_code, FINGERPRINT | {"transforms": "t2"}) == []
+
+
+@pytest.mark.parametrize("max_bytes", [1, store.SPILL_BYTES])
+def test_spill_by_part_regroups_the_rows_by_part_in_their_order(tmp_path, max_bytes):
+    schema = schemas.TABLES["articles"]
+    deltas = []
+    for n in range(3):       # ids spread over the parts, as ingest batches are
+        rows = _article_rows(f"d{n}", 40).with_columns(
+            pl.Series("article_id", [f"{(i * 40 + n) * 1637 % 65536:04x}{'0' * 12}" for i in range(40)]))
+        deltas.append(tmp_path / f"part-{n:05d}.parquet")
+        store.write_part(rows, schema, deltas[-1])
+    whole = pl.concat([pl.read_parquet(p) for p in deltas])
+    by_part = store.spill_by_part(deltas, schema, changes.part_of("article_id", 2), tmp_path / "spill", max_bytes)
+    expected = whole.with_columns(changes.part_of("article_id", 2).alias("_part")).partition_by("_part", as_dict=True)
+    assert set(by_part) == {p for (p,) in expected} and len(by_part) > 1
+    for (part_no,), rows in expected.items():
+        spilled = pl.concat([pl.read_ipc(p) for p in by_part[part_no]])
+        assert spilled.equals(rows.drop("_part"))
+    # a bound of one byte writes each delta file's rows out before the next one is read
+    assert max(len(files) for files in by_part.values()) == (3 if max_bytes == 1 else 1)

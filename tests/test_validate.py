@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from expectations import checks
-from expectations.validate import SUITE_NAMES, load_suite, validate_tables
+from expectations.validate import SUITE_NAMES, facts_of_parts, load_suite, validate_parts, validate_tables
 from transforms import schemas
 
 RUN_INFO = {"run_id": "test-run", "raw_dir": "data/raw", "started_at": "2024-05-01T12:00:00Z"}
@@ -263,3 +263,56 @@ def test_facts_carry_no_article_text():
     for frame in facts.values():
         for column in frame.select(pl.col(pl.String)).columns:
             assert not frame[column].str.contains(BODY_1, literal=True).any()
+
+
+def write_parts(tables: dict[str, pl.DataFrame], folder, cuts: dict[str, list[int]]) -> dict[str, list]:
+    """Each table cut into Parquet files at the given row positions, as a run's parts."""
+    parts = {}
+    for table, frame in tables.items():
+        bounds = [0, *cuts.get(table, []), frame.height]
+        parts[table] = []
+        for n, (start, end) in enumerate(zip(bounds, bounds[1:])):
+            path = folder / f"{table}-{n}.parquet"
+            frame.slice(start, end - start).write_parquet(path)
+            parts[table].append(path)
+    return parts
+
+
+# Entities and quotes cut elsewhere than their articles: a part's facts must find the rows they
+# refer to wherever they are; a1 is also in two article parts (the duplicate id).
+CUTS = {"articles": [1], "entities": [1, 4], "quotes": [1]}
+
+
+def copied_rows() -> dict[str, list[dict]]:
+    """a2 an exact copy of a1, which is in another part."""
+    rows = good_rows()
+    rows["articles"][1] |= {"duplicate_of": "a1", "duplicate_kind": "exact"}
+    return rows
+
+
+@pytest.mark.parametrize("rows", [good_rows, broken_rows, copied_rows])
+def test_facts_of_parts_are_the_facts_of_the_whole_tables(tmp_path, rows):
+    tables = frames(rows())
+    whole = checks.table_facts(tables)
+    by_part = facts_of_parts(write_parts(tables, tmp_path, CUTS))
+    for name in SUITE_NAMES:
+        assert by_part[name].equals(whole[name]), name
+
+
+def test_facts_of_parts_with_a_broken_schema_are_those_of_the_whole_tables(tmp_path):
+    tables = frames(broken_rows())
+    tables["quotes"] = tables["quotes"].drop("confidence")
+    whole = checks.table_facts(tables)
+    by_part = facts_of_parts(write_parts(tables, tmp_path, CUTS))
+    assert not by_part["schema"]["present"].all()
+    for name in SUITE_NAMES:
+        assert by_part[name].equals(whole[name]), name
+
+
+def test_validating_parts_gives_the_report_of_the_whole_tables(tmp_path):
+    tables = frames(broken_rows())
+    whole = validate_tables(tables, tmp_path / "whole", RUN_INFO)
+    by_part = validate_parts(write_parts(tables, tmp_path, CUTS), tmp_path / "parts", RUN_INFO)
+    assert by_part.failed_critical == whole.failed_critical and by_part.warnings == whole.warnings
+    assert (json.loads(by_part.summary_path.read_text(encoding="utf-8"))
+            == json.loads(whole.summary_path.read_text(encoding="utf-8")))
