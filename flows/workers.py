@@ -26,11 +26,6 @@ from transforms.frames import to_frame
 
 WORKERS_ENV = "NEWSPIPE_NLP_WORKERS"
 CHUNK_WORDS = 4000
-# A worker is replaced after this many chunks (about 2 million words): a worker grows with the
-# words it has met (spaCy's string store keeps every new one), 415 MB after BBC x10 against
-# 316 MB after BBC, so one that lived through a large corpus would keep growing. A new worker
-# costs one model load, a few seconds.
-CHUNKS_PER_WORKER = 500
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -94,8 +89,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=True)
             _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=start_worker, initargs=(True,),
-                                        max_tasks_per_child=CHUNKS_PER_WORKER)
+                                        initializer=start_worker, initargs=(True,))
             _pool_size = workers
         return _pool
 

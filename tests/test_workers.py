@@ -38,13 +38,9 @@ def test_chunks_cover_every_article_in_order(articles):
     assert list(workers._chunks(many.head(0), 300)) == []
 
 
-@pytest.mark.parametrize("chunks_per_worker", [workers.CHUNKS_PER_WORKER, 1])   # 1: a new worker for each chunk
-def test_pool_gives_the_rows_of_one_process(nlp, articles, monkeypatch, chunks_per_worker):
-    articles = pl.concat([articles.with_columns(pl.col("article_id") + f"-{copy}") for copy in range(3)])
+def test_pool_gives_the_rows_of_one_process(nlp, articles, monkeypatch):
     monkeypatch.setenv(workers.WORKERS_ENV, "2")
     monkeypatch.setattr(workers, "CHUNK_WORDS", 200)   # several chunks for two workers
-    monkeypatch.setattr(workers, "CHUNKS_PER_WORKER", chunks_per_worker)
-    workers.shutdown()
     try:
         entities, quotes = workers.extract_articles(articles)
     finally:
