@@ -1,7 +1,7 @@
 """Run the expectation suites on a run's tables and write the Data Docs site and summary.json.
 
-Great Expectations is imported inside `validate_tables` only: the import costs seconds, and
-nothing else in the pipeline needs it.
+Great Expectations is imported inside `_run_suites` only (called by `validate_tables` and
+`validate_parts`): the import costs seconds, and nothing else in the pipeline needs it.
 """
 import json
 import os
