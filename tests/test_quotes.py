@@ -260,3 +260,54 @@ def test_a_quote_after_a_long_attribution_goes_on_the_same_statement(nlp):
     rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
     assert len(rows) == 1 and len(rows[0]["spans"]) == 2
     assert rows[0]["speaker"] == "Peter Morgan"
+
+
+def test_a_name_led_attribution_after_a_question_mark_belongs_to_the_quote(nlp):
+    # the parser starts a new sentence at the name after '?"'; a cue with nothing of its own to say
+    # makes that sentence the quote's attribution
+    body = ("Mary Lowe spoke to her supporters on Monday night.\n\n"
+            "\u201cWho would have believed that when we started this journey last June we would have received "
+            "almost two million votes?\u201d Anna Berg said, looking out on the cheering crowd.")
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
+    assert (rows[0]["speaker"], rows[0]["cue"]) == ("Anna Berg", "said")
+
+
+def test_a_verb_of_the_next_paragraph_is_never_the_quotes_agent(nlp):
+    # the parse the model gave on a PolNeAR dev article: the quote hangs on "said" of the next paragraph
+    from spacy.tokens import Doc
+    from transforms.entities import Entity, Mention
+    from transforms.quotes import ArticleQuotes
+    words = ["Ann", "Lee", "called", "him", "a", "master", ".", '"', "He", "showed", "deals", ".", '"', "\n\n",
+             "Lenox", "was", "big", ",", "Tom", "Clarke", "said", "."]
+    spaces = [True, True, True, True, True, False, True, False, True, True, False, False, False, False,
+              True, True, False, True, True, True, False, False]
+    heads = [1, 2, 2, 2, 5, 2, 2, 9, 9, 20, 9, 9, 9, 12, 15, 20, 15, 20, 19, 20, 20, 20]
+    deps = ["compound", "nsubj", "ROOT", "dobj", "det", "oprd", "punct", "punct", "nsubj", "ccomp", "dobj",
+            "punct", "punct", "dep", "nsubj", "ccomp", "acomp", "punct", "compound", "nsubj", "ROOT", "punct"]
+    pos = ["PROPN", "PROPN", "VERB", "PRON", "DET", "NOUN", "PUNCT", "PUNCT", "PRON", "VERB", "NOUN", "PUNCT",
+           "PUNCT", "SPACE", "PROPN", "AUX", "ADJ", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              lemmas=[w.lower() if w != "called" else "call" for w in words])
+    text = doc.text
+    people = [Entity(name, "PERSON", [Mention("body", text.index(name), text.index(name) + len(name), name, "PERSON")])
+              for name in ("Ann Lee", "Tom Clarke")]
+    article = ArticleQuotes(doc, "body", people, {})
+    quote = next(g for g in article.quotations() if "showed" in text[g[0].start:g[0].end])
+    assert article.attribute(quote).speaker.name == "Ann Lee"
+
+
+def test_the_subject_of_a_passive_cue_is_not_its_speaker(nlp):
+    body = 'When the attackers are revealed as "lone wolves" the police are blamed.'
+    assert all(r["speaker_mention"] != "the attackers" for r in quotes_of(nlp, body))
+
+
+@pytest.mark.parametrize("body, speaker", [
+    ('"We have had better conventions than this one," Texas delegate Bill Eastland, wearing a cowboy hat and '
+     'campaign pins, said as confetti fluttered down around him.', "Bill Eastland"),
+    ('In a statement to the Observer, her senior policy adviser, Jake Sullivan, said: "Hillary Clinton believes '
+     'that cooperation across the Atlantic is essential."', "Jake Sullivan"),
+])
+def test_a_name_before_a_cue_the_parser_left_without_subject_speaks(nlp, body, speaker):
+    rows = [r for r in quotes_of(nlp, body) if r["quote_type"] == "direct"]
+    assert rows[0]["speaker"] == speaker
+

@@ -37,6 +37,9 @@ MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
 FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
 TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ", "DET", "NUM"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+ACTIVE_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+NAMED_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
 SPEAKER_CUT_DEPS = frozenset({"appos", "relcl", "acl", "advcl"})
 OPENERS = "\u201c\u201e\u00ab"   # “ „ «
 CLOSERS = "\u201d\u00bb"         # ” »
@@ -247,6 +250,8 @@ class ArticleQuotes:
         tail = span.end
         if tail < len(self.doc) and self.doc[tail].text[:1].islower() and self.doc[tail].is_sent_start:
             sents.setdefault(tail, self.doc[tail].sent)   # '"...?" he asks.': a sentence never opens lower-case
+        elif tail < len(self.doc) and self.doc[tail].is_sent_start and self.attribution_tag(self.doc[tail].sent):
+            sents.setdefault(tail, self.doc[tail].sent)   # '"...?" Trump said, looking out on the crowd.'
         par_lo = self.text.rfind("\n", 0, first.open_at) + 1
         par_hi = self.text.find("\n", end)
         ranges = [(par_lo, len(self.text) if par_hi < 0 else par_hi)]
@@ -256,6 +261,20 @@ class ArticleQuotes:
             ranges.append((intro.start_char, intro.end_char))
         return [t for s in sents.values() for t in s
                 if not self.in_quote[t.i] and any(lo <= t.idx < hi for lo, hi in ranges)]
+
+    def attribution_tag(self, sent: Span) -> bool:
+        """Whether a sentence opens with a speaker and a cue that says nothing of its own: the
+        parser often starts a sentence after '?"' or '!"'."""
+        for tok in sent[:8]:
+            if self.in_quote[tok.i] or "\n" in tok.text:
+                return False
+            if not self.is_cue(tok):
+                continue
+            if any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.pos_ in ("VERB", "AUX") for c in tok.children):
+                return False   # '"..." Trump said the plan would fail': a statement of its own
+            subj = self.subject_of(tok)
+            return subj is not None and (subj.i > tok.i or subj.left_edge.i == sent.start)
+        return False
 
     def colon_intro(self, sent: Span, par_start: int | None) -> Span | None:
         """The sentence that ends in a colon right before the quotation, if there is one."""
@@ -301,7 +320,9 @@ class ArticleQuotes:
             return objs[0] if objs else None
         verb = cue
         for _ in range(3):   # "was quoted as saying": climb to the verb that has the subject
-            subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not self.in_quote[c.i]
+            # "terrorists are revealed", "he was called a 'liar'": a passive cue's subject is no speaker
+            deps = SUBJECT_DEPS if verb is not cue or cue.lemma_ == "quote" else ACTIVE_SUBJECT_DEPS
+            subj = [c for c in verb.children if c.dep_ in deps and not self.in_quote[c.i]
                     and c.ent_type_ not in NOT_SPEAKERS and "\n" not in self.doc[min(c.i, cue.i):max(c.i, cue.i)].text]
             if subj:
                 return subj[0]
@@ -458,15 +479,40 @@ class ArticleQuotes:
 
     def adjacent_name(self, cue: Token) -> Token | None:
         """A named entity right before or after a cue the parser left without a subject
-        ("Tulsa police Chief Chuck Jordan said Monday", "said Jordan")."""
-        i = cue.i - 1
-        while i >= 0 and self.doc[i].pos_ in ("ADV", "AUX", "PART") and not self.in_quote[i]:
-            i -= 1
-        for j in (i, cue.i + 1):
+        ("Tulsa police Chief Chuck Jordan said Monday", "said Jordan"), past adverbs, dates and one
+        inserted phrase ("Bill Eastland, wearing a cowboy hat, said", "Paul Ryan (R-WI) said")."""
+        for j in (self.name_before(cue), cue.i + 1):
             if 0 <= j < len(self.doc) and j in self.mention_at and not self.in_quote[j]:
-                if self.mention_at[j][0].label in ("PERSON", "ORG", "NORP", "GPE"):
+                if self.mention_at[j][0].label in SPEAKER_LABELS:
                     return self.doc[j]
         return None
+
+    def name_before(self, cue: Token) -> int:
+        """Where a name right before the cue ends, or -1. A place counts only when nothing stands
+        between it and the cue ("in Louisville, Kentucky, said" is no speaker)."""
+        i, stop, inserted, skipped = cue.i - 1, max(cue.sent.start, cue.i - 16), False, False
+        while i >= stop and not self.in_quote[i] and "\n" not in self.doc[i].text:
+            tok = self.doc[i]
+            if i in self.mention_at and self.mention_at[i][0].label in (NAMED_SPEAKERS if skipped else SPEAKER_LABELS):
+                return i
+            if tok.text in (",", ")") and not inserted:   # skip "(R-WI)" or ", a top adviser,"
+                if tok.text == "," and self.mention_at.get(i - 1, (None,))[0] is not None \
+                        and self.mention_at[i - 1][0].label in ("PERSON", "ORG"):
+                    return i - 1   # "her adviser, Jake Sullivan, said"
+                opener = "(" if tok.text == ")" else ","
+                j = i - 1
+                while j >= stop and self.doc[j].text != opener and "\n" not in self.doc[j].text:
+                    j -= 1
+                if j < stop or self.doc[j].text != opener:
+                    return -1
+                i, inserted, skipped = j - 1, True, True
+                continue
+            if tok.pos_ in ("ADP",) or tok.ent_type_ in NOT_SPEAKERS:
+                skipped = True
+            elif tok.pos_ not in ("ADV", "AUX", "PART"):
+                return -1
+            i -= 1
+        return -1
 
     def inverted_subject(self, cue: Token) -> Span | None:
         """The phrase right after a cue that follows the closing mark ('"...," said Skelly,',
@@ -558,7 +604,11 @@ class ArticleQuotes:
         span = self.doc.char_span(group[0].start, group[0].end, alignment_mode="expand")
         if span is None:
             return Attribution(None, None, None, "none")
+        par_lo = self.text.rfind("\n", 0, group[0].open_at) + 1
+        par_hi = self.text.find("\n", group[-1].end)
         for verb in span.root.ancestors:
+            if not par_lo <= verb.idx < (len(self.text) if par_hi < 0 else par_hi):
+                break   # the parser joined paragraphs: a verb of another paragraph is no agent
             if self.in_quote[verb.i] or verb.pos_ not in ("VERB", "AUX"):
                 continue
             head = self.subject_of(verb)
@@ -588,6 +638,8 @@ class ArticleQuotes:
                     continue
                 head = self.subject_of(cue)
                 if head is None:
+                    if any(c.dep_ == "auxpass" for c in cue.children):   # "It was reported the vote began"
+                        found.append((content, Attribution(None, None, self.cue_text(cue), "none", cue.lemma_.lower())))
                     continue
                 span = self.speaker_span(head)
                 entity, how = self.entity_for(span, head, content.start_char)
