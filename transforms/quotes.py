@@ -376,14 +376,15 @@ class ArticleQuotes:
         if hit is not None:
             return hit[0], "named"
         low = head.lower_
+        before = min(quote_at, head.idx)   # "Kasich says he'd tell Putin "...": the antecedent precedes the pronoun
         if low in PERSON_PRONOUNS:
-            return self.resolve_pronoun(PERSON_PRONOUNS[low], quote_at), "pronoun"
+            return self.resolve_pronoun(PERSON_PRONOUNS[low], before), "pronoun"
         if low in RELATIVE_PRONOUNS:   # "Sanders, who said": the mention stays "who", the speaker is Sanders
             antecedent = self.antecedent(head)
             hit = self.mention_at.get(antecedent.i) if antecedent is not None else None
             return (hit[0] if hit else None), "relative"
         if low in GROUP_PRONOUNS:   # "it said": the organisation; "it was reported": nobody
-            return (self.recent_entity(("ORG",), quote_at) if low == "it" and head.dep_ == "nsubj" else None), "pronoun"
+            return (self.recent_entity(("ORG",), before) if low == "it" and head.dep_ == "nsubj" else None), "pronoun"
         possessors = [self.mention_at[t.i][0] for t in span if t.i in self.mention_at]
         if head.pos_ in ("NOUN", "PROPN"):
             titled = self.titles.get(head.lemma_.lower())
