@@ -314,6 +314,7 @@ def test_a_name_before_a_cue_the_parser_left_without_subject_speaks(nlp, body, s
 
 
 def test_a_pronoun_goes_to_a_person_named_before_it_not_between_it_and_the_quote(nlp):
-    body = 'Tom Hale spoke in Ohio on Monday. He said Peter Morgan was wrong and that the board would "stop the nonsense" soon.'
+    body = ('Tom Hale spoke in Ohio on Monday. He said Peter Morgan was wrong and that the board would '
+            '"stop the nonsense" soon.')
     rows = [r for r in quotes_of(nlp, body) if r["quote_type"] != "indirect"]
     assert (rows[0]["speaker_mention"], rows[0]["speaker"]) == ("He", "Tom Hale")
