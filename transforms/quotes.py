@@ -321,7 +321,7 @@ class ArticleQuotes:
         verb = cue
         for _ in range(3):   # "was quoted as saying": climb to the verb that has the subject
             # "terrorists are revealed", "he was called a 'liar'": a passive cue's subject is no speaker
-            deps = SUBJECT_DEPS if verb is not cue or cue.lemma_ == "quote" else ACTIVE_SUBJECT_DEPS
+            deps = SUBJECT_DEPS if verb.i != cue.i or cue.lemma_ == "quote" else ACTIVE_SUBJECT_DEPS
             subj = [c for c in verb.children if c.dep_ in deps and not self.in_quote[c.i]
                     and c.ent_type_ not in NOT_SPEAKERS and "\n" not in self.doc[min(c.i, cue.i):max(c.i, cue.i)].text]
             if subj:
@@ -497,8 +497,8 @@ class ArticleQuotes:
             if i in self.mention_at and self.mention_at[i][0].label in (NAMED_SPEAKERS if skipped else SPEAKER_LABELS):
                 return i
             if tok.text in (",", ")") and not inserted:   # skip "(R-WI)" or ", a top adviser,"
-                if tok.text == "," and self.mention_at.get(i - 1, (None,))[0] is not None \
-                        and self.mention_at[i - 1][0].label in ("PERSON", "ORG"):
+                named = self.mention_at.get(i - 1)
+                if tok.text == "," and named is not None and named[0].label in ("PERSON", "ORG"):
                     return i - 1   # "her adviser, Jake Sullivan, said"
                 opener = "(" if tok.text == ")" else ","
                 j = i - 1
