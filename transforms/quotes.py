@@ -326,7 +326,7 @@ class ArticleQuotes:
                     and c.ent_type_ not in NOT_SPEAKERS and "\n" not in self.doc[min(c.i, cue.i):max(c.i, cue.i)].text]
             if subj:
                 return subj[0]
-            if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep") and verb.head is not verb:
+            if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep") and verb.head.i != verb.i:
                 verb = verb.head
             else:
                 break
@@ -358,7 +358,7 @@ class ArticleQuotes:
         if cue.lower_ == "according":
             return "according to"
         top = cue
-        while top.dep_ in ("xcomp", "pcomp", "pobj", "prep") and top.head is not top and top.head.i < cue.i:
+        while top.dep_ in ("xcomp", "pcomp", "pobj", "prep") and top.head.i != top.i and top.head.i < cue.i:
             top = top.head
         aux = [c for c in top.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < top.i]
         start = min([top.i] + [a.i for a in aux])
@@ -403,10 +403,10 @@ class ArticleQuotes:
                 antecedent = verb.head
                 # "Marc Morial, the chief executive, who said": the name the apposition describes
                 while (antecedent.dep_ == "appos" and antecedent.i not in self.mention_at
-                       and antecedent.head is not antecedent):
+                       and antecedent.head.i != antecedent.i):
                     antecedent = antecedent.head
                 return antecedent
-            if verb.head is verb:
+            if verb.head.i == verb.i:
                 return None
             verb = verb.head
         return None
