@@ -248,19 +248,23 @@ class ArticleQuotes:
             return []
         sents = {tok.sent.start: tok.sent for tok in span}
         tail = span.end
-        if tail < len(self.doc) and self.doc[tail].text[:1].islower() and self.doc[tail].is_sent_start:
-            sents.setdefault(tail, self.doc[tail].sent)   # '"...?" he asks.': a sentence never opens lower-case
-        elif tail < len(self.doc) and self.doc[tail].is_sent_start and self.attribution_tag(self.doc[tail].sent):
-            sents.setdefault(tail, self.doc[tail].sent)   # '"...?" Trump said, looking out on the crowd.'
-        par_lo = self.text.rfind("\n", 0, first.open_at) + 1
-        par_hi = self.text.find("\n", end)
-        ranges = [(par_lo, len(self.text) if par_hi < 0 else par_hi)]
+        if tail < len(self.doc) and self.doc[tail].is_sent_start and (
+                self.doc[tail].text[:1].islower()   # '"...?" he asks.': a sentence never opens lower-case
+                or self.attribution_tag(self.doc[tail].sent)):   # '"...?" Trump said, looking out.'
+            sents.setdefault(tail, self.doc[tail].sent)
+        par_lo, par_hi = self.paragraph(group)
+        ranges = [(par_lo, par_hi)]
         intro = self.colon_intro(span[0].sent, par_lo if _starts_paragraph(self.text, first.open_at) else None)
         if intro is not None:   # 'He said:' before the quote, in its paragraph or the one before
             sents.setdefault(intro.start, intro)
             ranges.append((intro.start_char, intro.end_char))
         return [t for s in sents.values() for t in s
                 if not self.in_quote[t.i] and any(lo <= t.idx < hi for lo, hi in ranges)]
+
+    def paragraph(self, group: list[Segment]) -> tuple[int, int]:
+        """Character bounds of the paragraph (or paragraphs) a quotation runs over."""
+        hi = self.text.find("\n", group[-1].end)
+        return self.text.rfind("\n", 0, group[0].open_at) + 1, len(self.text) if hi < 0 else hi
 
     def attribution_tag(self, sent: Span) -> bool:
         """Whether a sentence opens with a speaker and a cue that says nothing of its own: the
@@ -548,7 +552,7 @@ class ArticleQuotes:
         if colon is None or colon.start == 0:
             return None
         at = colon.start - 1
-        if at in self.mention_at and not self.in_quote[at] and self.mention_at[at][0].label in ("PERSON", "ORG", "NORP"):
+        if at in self.mention_at and not self.in_quote[at] and self.mention_at[at][0].label in NAMED_SPEAKERS:
             entity, mention = self.mention_at[at]
             return Attribution(entity, mention.text, None, "named")
         intro = [t for t in self.doc[colon[0].sent.start:colon.start] if not self.in_quote[t.i]]
@@ -605,10 +609,9 @@ class ArticleQuotes:
         span = self.doc.char_span(group[0].start, group[0].end, alignment_mode="expand")
         if span is None:
             return Attribution(None, None, None, "none")
-        par_lo = self.text.rfind("\n", 0, group[0].open_at) + 1
-        par_hi = self.text.find("\n", group[-1].end)
+        par_lo, par_hi = self.paragraph(group)
         for verb in span.root.ancestors:
-            if not par_lo <= verb.idx < (len(self.text) if par_hi < 0 else par_hi):
+            if not par_lo <= verb.idx < par_hi:
                 break   # the parser joined paragraphs: a verb of another paragraph is no agent
             if self.in_quote[verb.i] or verb.pos_ not in ("VERB", "AUX"):
                 continue
@@ -638,13 +641,15 @@ class ArticleQuotes:
                 if len(content) < 3 or any(self.in_quote[t.i] for t in content) or "\n" in content.text:
                     continue
                 head = self.subject_of(cue)
-                if head is None:
-                    if any(c.dep_ == "auxpass" for c in cue.children):   # "It was reported the vote began"
-                        found.append((content, Attribution(None, None, self.cue_text(cue), "none", cue.lemma_.lower())))
+                if head is None and not any(c.dep_ == "auxpass" for c in cue.children):
+                    continue
+                cue_text, lemma = self.cue_text(cue), cue.lemma_.lower()
+                if head is None:   # "It was reported the vote began": reported, by nobody named
+                    found.append((content, Attribution(None, None, cue_text, "none", lemma)))
                     continue
                 span = self.speaker_span(head)
                 entity, how = self.entity_for(span, head, content.start_char)
-                found.append((content, Attribution(entity, span.text, self.cue_text(cue), how, cue.lemma_.lower())))
+                found.append((content, Attribution(entity, span.text, cue_text, how, lemma)))
         return found
 
     def quote_type(self, group: list[Segment], attribution: Attribution) -> str:
