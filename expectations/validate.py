@@ -9,6 +9,7 @@ import pathlib
 import shutil
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import polars as pl
 
@@ -66,12 +67,12 @@ def facts_of_parts(parts: dict[str, list[pathlib.Path]]) -> dict[str, pl.DataFra
     part holds them), and the ids and paths of all articles. Bodies and mentions of the whole
     corpus are never in memory at once; the facts (ids, lengths, flags) are. A table whose parts
     do not all have the contract's schema is read whole (checks.conform mends it there)."""
-    schemas = {t: [pl.scan_parquet(p).collect_schema() for p in files] for t, files in parts.items()}
+    schemas = {t: [pl.scan_parquet(p, glob=False).collect_schema() for p in files] for t, files in parts.items()}
     if any(not found or any(s != found[0] for s in found) or not _conforms(found[0], checks.POLARS_SCHEMAS[t])
            for t, found in schemas.items()):
-        return checks.table_facts({t: pl.concat([pl.read_parquet(p) for p in files], how="vertical")
+        return checks.table_facts({t: pl.concat([pl.read_parquet(p, glob=False) for p in files], how="vertical")
                                    if files else pl.DataFrame() for t, files in parts.items()})
-    scans = {t: pl.scan_parquet(files) for t, files in parts.items()}
+    scans = {t: pl.scan_parquet(files, glob=False) for t, files in parts.items()}
     keys = scans["articles"].select("article_id", "source_path").collect()
 
     def rows_of(table: str, ids: pl.Series, *columns: str) -> pl.DataFrame:
@@ -82,21 +83,21 @@ def facts_of_parts(parts: dict[str, list[pathlib.Path]]) -> dict[str, pl.DataFra
 
     facts: dict[str, list[pl.DataFrame]] = {name: [] for name in SUITE_NAMES if name != "schema"}
     for path in parts["articles"]:
-        articles = pl.read_parquet(path)
+        articles = pl.read_parquet(path, glob=False)
         ids = articles["article_id"].drop_nulls().unique()
         facts["articles"].append(checks.article_facts(articles, rows_of("entities", ids, "article_id"),
                                                       rows_of("quotes", ids, "article_id"), keys["article_id"]))
     for path in parts["entities"]:
-        entities = pl.read_parquet(path)
+        entities = pl.read_parquet(path, glob=False)
         ids = entities["article_id"].drop_nulls().unique()
         facts["entities"].append(checks.entity_facts(entities, rows_of("articles", ids, "article_id", "title", "body")))
     for path in parts["quotes"]:
-        quotes = pl.read_parquet(path)
+        quotes = pl.read_parquet(path, glob=False)
         ids = quotes["article_id"].drop_nulls().unique()
         facts["quotes"].append(checks.quote_facts(quotes, rows_of("entities", ids, "article_id", "entity_id", "name"),
                                                   rows_of("articles", ids, "article_id", "title", "body")))
     for path in parts["rejects"]:
-        facts["rejects"].append(checks.reject_facts(pl.read_parquet(path), keys))
+        facts["rejects"].append(checks.reject_facts(pl.read_parquet(path, glob=False), keys))
     empty = {t: pl.DataFrame(schema=found[0]) for t, found in schemas.items()}
     return {"schema": checks.schema_facts(empty)} | {name: pl.concat(frames, how="vertical")
                                                    for name, frames in facts.items()}
@@ -177,7 +178,7 @@ def _run_suites(facts: dict[str, pl.DataFrame], report_dir: pathlib.Path,
         }},
     ))
     source = context.data_sources.add_pandas("newspipe")
-    run_id = RunIdentifier(run_name=str(run_info.get("run_id", "newspipe")))
+    run_id = RunIdentifier(run_name=gx_run_name(run_info), run_time=run_time(run_info))
     run_notes = "Run info:\n\n" + "\n".join(
         f"- **{key}**: `{value}`" for key, value in run_info.items())
     results = {}
@@ -208,6 +209,21 @@ def _run_suites(facts: dict[str, pl.DataFrame], report_dir: pathlib.Path,
         shutil.rmtree(report_dir / stale, ignore_errors=True)
     context.build_data_docs(site_names=[DATA_DOCS_SITE])
     return results
+
+
+def run_time(run_info: dict) -> datetime:
+    """The run's start, given to GX so that it never guesses a time from the run's name."""
+    started = run_info.get("started_at")
+    if isinstance(started, str):
+        started = datetime.fromisoformat(started)
+    return (started or datetime.now(timezone.utc)).astimezone(timezone.utc)
+
+
+def gx_run_name(run_info: dict) -> str:
+    """`run-<run id>`: GX reads a run name as a date where it can (dateutil, to title its pages),
+    and our ids' random suffix can read as a UTC offset: `-3328ad` as 33 h 28 min, which
+    crashes it, `-1200ad` as 12 hours. A name that opens with a word is never a date."""
+    return f"run-{run_info.get('run_id', 'newspipe')}"
 
 
 def _outcome(result, facts: pl.DataFrame, row_keys: list[str]) -> dict:

@@ -109,7 +109,7 @@ def extract_on_cluster(run: store.Run, parts: list[Path], cluster: Cluster) -> I
         def submit_next():
             if (part := next(todo, None)) is None:
                 return None
-            articles = pl.read_parquet(part)
+            articles = pl.read_parquet(part, glob=False)
             future = runner.submit(extract_texts, parameters={"articles": articles, "batch": part.stem})
             running[future.wrapped_future.key] = (part, future, articles.height)
             return future.wrapped_future

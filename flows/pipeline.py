@@ -47,7 +47,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         if plan.nothing_changed:
             logger.info("nothing changed: the tables of run %s stay published in %s", plan.previous.run_id, out)
             return plan.previous.state
-        run = store.start_run(out, plan.fingerprint)
+        run = store.start_run(out, plan.fingerprint, started)
 
         if plan.to_read() and not on_cluster:   # the spaCy workers load their model while the ingest runs
             workers.warm_up()
@@ -66,7 +66,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
 
         built = assemble_version(run, plan, merge)
         run_info = {"run_id": run.run_id, "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
-                    "started_at": started.isoformat(), "raw_files": len(files), "full_reason": plan.full_reason,
+                    "started_at": run.started_at.isoformat(), "raw_files": len(files), "full_reason": plan.full_reason,
                     "dask_address": address,
                     **{f"files_{status}": n for status, n in plan.counts.items()},
                     "extracted": merge.extract.len(), "salvaged": salvaged, "duplicates": merge.duplicates.height,
@@ -145,7 +145,7 @@ def _batched(items: list, size: int):
 
 def _report_markdown(run_info: dict, report, index: Path) -> str:
     lines = [f"# newspipe run {run_info['run_id']}: {'passed' if report.success else 'FAILED'}", "",
-             f"Report: [{index}](file://{index.resolve()})", "", "| count | value |", "|---|---|"]
+             f"Report: [{index}]({index.resolve().as_uri()})", "", "| count | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in run_info.items() if isinstance(v, int)]
     lines += [f"- critical: {m}" for m in report.failed_critical] + [f"- warning: {m}" for m in report.warnings]
     return "\n".join(lines)

@@ -76,7 +76,7 @@ class Published:
         return self.path / table
 
     def manifest(self) -> pl.DataFrame:
-        return pl.read_parquet(self.path / "_state" / MANIFEST_FILE)
+        return pl.read_parquet(self.path / "_state" / MANIFEST_FILE, glob=False)
 
     def state_table(self, name: str, schema: pa.Schema) -> pl.LazyFrame:
         """A corpus statistic of this version's state (empty when the version has none)."""
@@ -88,6 +88,7 @@ class Run:
     run_id: str
     out_dir: Path
     staging: Path
+    started_at: datetime     # when the run started (UTC); its id begins with this time
 
     @property
     def version(self) -> Path:
@@ -219,7 +220,7 @@ def read_published_lines(out_dir: Path) -> tuple[Published, pl.LazyFrame] | None
     current = published(out_dir)
     if current is None or not (current.path / "_state" / LINES_FILE).is_file():
         return None
-    return current, pl.scan_parquet(current.path / "_state" / LINES_FILE)
+    return current, pl.scan_parquet(current.path / "_state" / LINES_FILE, glob=False)
 
 
 def published(out_dir: Path) -> Published | None:
@@ -240,11 +241,12 @@ def shows_published_report(out_dir: Path) -> bool:
     return report.is_symlink() and os.readlink(report) == f"{CURRENT}/validation"
 
 
-def start_run(out_dir: Path, fingerprint: dict) -> Run:
+def start_run(out_dir: Path, fingerprint: dict, started_at: datetime | None = None) -> Run:
     """A fresh staging folder. Runs that were killed are moved into its salvage/ folder (their
     finished extraction parts can be reused); what else they left behind is removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    started_at = (started_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    run_id = new_run_id(started_at)
     staging = out_dir / STAGING / run_id
     killed = _children(out_dir / STAGING)
     for table in (*TABLES, "_state"):
@@ -259,7 +261,14 @@ def start_run(out_dir: Path, fingerprint: dict) -> Run:
         os.replace(leftover, staging / "salvage" / leftover.name)
     (staging / FINGERPRINT_FILE).write_text(json.dumps(fingerprint), encoding="utf-8")
     _remove_unreachable(out_dir)
-    return Run(run_id, out_dir, staging)
+    return Run(run_id, out_dir, staging, started_at)
+
+
+def new_run_id(started_at: datetime) -> str:
+    """`20261204T140221Z-3328ad`: sorts by start time; the random suffix tells apart runs of one
+    second. Never hand it to a library that looks for dates in names: a date parser reads some
+    suffixes as a UTC offset (GX gets the start time and the name `run-<id>`)."""
+    return started_at.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
 def salvaged_extractions(run: Run, fingerprint: dict) -> list[tuple[Path, Path, Path]]:
@@ -325,7 +334,7 @@ def scan_parts(paths: list[Path], columns: list[str], schema: pa.Schema) -> pl.L
     """The parts as one lazy frame (an empty frame of the schema when there are none)."""
     if not paths:
         return pl.from_arrow(schema.empty_table()).lazy().select(columns)
-    return pl.scan_parquet(sorted(paths)).select(columns)
+    return pl.scan_parquet(sorted(paths), glob=False).select(columns)
 
 
 def parquet_files(directory: Path) -> list[Path]:
@@ -350,7 +359,7 @@ def spill_by_part(paths: list[Path], schema: pa.Schema, part: pl.Expr, folder: P
         buffered.clear()
 
     for path in paths:
-        rows = pl.read_parquet(path, columns=schema.names).with_columns(part.alias("_part"))
+        rows = pl.read_parquet(path, columns=schema.names, glob=False).with_columns(part.alias("_part"))
         for (part_no,), part_rows in rows.partition_by("_part", as_dict=True).items():
             buffered.setdefault(part_no, []).append(part_rows.drop("_part"))
         size += rows.estimated_size()
@@ -359,6 +368,13 @@ def spill_by_part(paths: list[Path], schema: pa.Schema, part: pl.Expr, folder: P
             size, flushes = 0, flushes + 1
     flush()
     return files
+
+
+def read_spill(path: Path) -> pl.DataFrame:
+    """A file spill_by_part wrote. Read from an open file: read_ipc takes a path as a glob
+    pattern and has no switch to stop it, so an OUT named `news [2024]` would read nothing."""
+    with open(path, "rb") as source:
+        return pl.read_ipc(source)
 
 
 def row_count(directory: Path) -> int:

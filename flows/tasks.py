@@ -95,8 +95,8 @@ def count_lines(run: store.Run, plan: Plan) -> Plan:
 def clean_batch(run: store.Run, part: Path) -> dict:
     """Clean one staged batch of texts with the corpus-wide line counts; write its articles,
     rejects, body signatures and what became of each file."""
-    frequent = pl.read_parquet(run.state_path(store.FREQUENT_FILE))
-    texts = pl.read_parquet(part)
+    frequent = pl.read_parquet(run.state_path(store.FREQUENT_FILE), glob=False)
+    texts = pl.read_parquet(part, glob=False)
     articles, rejects = clean_frames(texts, datetime.now(timezone.utc), corpus_lines.seen_in(frequent))
     signatures = duplicates.signatures_frame(articles)
     outcomes = changes.outcomes(texts["source_path"].to_list(), dict(zip(texts["source_path"], texts["raw_sha256"])),
@@ -123,7 +123,7 @@ def resolve_duplicates(run: store.Run, plan: Plan, batch_size: int) -> tuple[cha
     pairs = _near_pairs(run, plan, carried["content_hash"])
     merge = changes.plan_merge(plan.files, carried, fresh, sorted(SUPPORTED_FOR_EXTRACTION), pairs)
     from_fresh = merge.extract.filter(merge.extract.is_in(fresh["article_id"].implode()))
-    sources = [(pl.scan_parquet(p).select(TEXTS), from_fresh) for p in fresh_parts]
+    sources = [(pl.scan_parquet(p, glob=False).select(TEXTS), from_fresh) for p in fresh_parts]
     promoted = merge.extract.filter(~merge.extract.is_in(fresh["article_id"].implode()))
     if promoted.len():                                  # carried copies whose original changed or went
         sources.append((store.scan_parts(old_parts, TEXTS, schemas.ARTICLES), promoted))
@@ -161,13 +161,13 @@ def _reuse_salvaged(run: store.Run, fingerprint: dict, sources) -> pl.DataFrame:
     parts = store.salvaged_extractions(run, fingerprint)
     if not parts or not sources:
         return pl.DataFrame(schema={"article_id": pl.String})
-    done = pl.concat([pl.read_parquet(a).select(TEXTS).with_columns(pl.lit(i).alias("salvage"))
+    done = pl.concat([pl.read_parquet(a, glob=False).select(TEXTS).with_columns(pl.lit(i).alias("salvage"))
                       for i, (a, _, _) in enumerate(parts)]).unique("article_id", keep="first", maintain_order=True)
     wanted = pl.concat([source.filter(pl.col("article_id").is_in(article_ids.implode())).collect()
                         for source, article_ids in sources])
     reused = wanted.join(done, on=TEXTS, how="inner", nulls_equal=True).select("article_id", "salvage")
     for table in ("entities", "quotes"):
-        rows = [pl.read_parquet(part[1 if table == "entities" else 2]).filter(
+        rows = [pl.read_parquet(part[1 if table == "entities" else 2], glob=False).filter(
                     pl.col("article_id").is_in(reused.filter(pl.col("salvage") == i)["article_id"].implode()))
                 for i, part in enumerate(parts)]
         store.write_part(pl.concat(rows), schemas.TABLES[table], run.delta_dir(table) / "salvaged.parquet")
@@ -193,7 +193,7 @@ def extract_batch(run: store.Run, part: Path) -> dict:
     this machine's worker pool."""
     from flows.workers import extract_articles   # spaCy costs seconds to import: a run with
                                                  # nothing to extract never pays for it
-    articles = pl.read_parquet(part)
+    articles = pl.read_parquet(part, glob=False)
     entities, quotes = extract_articles(articles)
     return write_extraction(run, part, articles.height, entities, quotes)
 
@@ -273,11 +273,11 @@ def _assemble(run: store.Run, table: str, previous: store.Published | None, old_
             linked += 1
             continue
         if same_layout:
-            old_rows = pl.read_parquet(old_parts[part_no]) if part_no in old_parts else empty_frame(schema)
+            old_rows = pl.read_parquet(old_parts[part_no], glob=False) if part_no in old_parts else empty_frame(schema)
         else:
             old_rows = _old_rows_in_part(old_dir, schema, key, part_no, bits) if old_parts else empty_frame(schema)
         rows = pl.concat([old_rows.filter(~pl.col(key).is_in(dropped.implode())),
-                          *(pl.read_ipc(p) for p in by_part.get(part_no, []))])
+                          *(store.read_spill(p) for p in by_part.get(part_no, []))])
         rows = changes.sort_rows(table, finish(rows) if finish else rows)
         if rows.height:
             store.write_part(rows, schema, target, row_group_rows=store.ROW_GROUP_ROWS[table],

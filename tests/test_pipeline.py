@@ -1,13 +1,17 @@
 """The whole flow through Prefect (test harness): every input accounted for, the contract's
 columns, duplicates, the report, and the tables joined in DuckDB as an analyst would."""
+from datetime import datetime
 import json
+import os
 import shutil
+from types import SimpleNamespace
 
 import duckdb
 import polars as pl
 import pytest
 
 from tests.conftest import EURONEWS_SEED, KAZAKH_SEED
+from tests.corpus import write_articles
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +112,30 @@ def test_a_second_run_gives_the_same_tables(corpus, out, tmp_path):
         second = table(tmp_path, name).drop("ingested_at", strict=False).sort(key)
         assert first.equals(second), name
     assert not (tmp_path / ".staging").exists()
+
+
+def test_run_ids_that_read_as_dates_and_folders_named_like_patterns_publish(tmp_path, monkeypatch, prefect_harness):
+    """Run ids whose random suffix a date parser misreads (issue 14), in folders whose names
+    Polars would take for glob patterns: a fresh run, one with a new file, one with a file gone."""
+    from flows import store
+    from flows.pipeline import newspipe_run
+
+    raw, out = tmp_path / "raw [x] *?", tmp_path / "out [2024]"
+    write_articles(raw, range(2))
+    steps = [("3328ad", lambda: None), ("0000ad", lambda: write_articles(raw, [2])),
+             ("9999bc", lambda: (raw / "0" / "report-000.txt").unlink())]
+    for suffix, change in steps:
+        change()
+        monkeypatch.setattr(store, "secrets", SimpleNamespace(token_hex=lambda n, s=suffix: s))
+        state = newspipe_run(raw_dir=str(raw), out_dir=str(out))
+
+        assert state["run_id"].endswith(f"-{suffix}") and state["success"]
+        assert os.readlink(out / "current").endswith(state["run_id"])
+        assert sorted(table(out, "articles")["source_path"]) == sorted(p.relative_to(raw).as_posix()
+                                                                       for p in raw.rglob("*.txt"))
+        summary = json.loads((out / "validation" / "summary.json").read_text(encoding="utf-8"))
+        assert summary["success"] and summary["run_info"]["run_id"] == state["run_id"]
+        pages = list((out / "validation" / "validations").rglob("*.html"))
+        started = datetime.fromisoformat(state["started_at"]).strftime("%Y%m%dT%H%M%S.%fZ")
+        assert len(pages) == 5 and {page.parent.name for page in pages} == {started}
+        assert state["run_id"].startswith(started[:15])

@@ -1,4 +1,6 @@
+import ast
 import os
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -23,6 +25,31 @@ def test_discover_lists_broken_links_and_undecodable_names_but_not_pipes(tmp_pat
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text("x")
     assert [(f.source_path, f.size) for f in store.discover(tmp_path)] == [("caf\\xe9.txt", 1), ("link.txt", 0)]
+
+
+def test_polars_never_takes_our_paths_for_glob_patterns():
+    """Polars expands `[...]`, `*` and `?` in a path unless told not to: an OUT named `news [2024]`
+    read nothing and crashed the run. Every Polars read in the product says glob=False, or (read_ipc,
+    which has no such switch) reads an open file."""
+    product = Path(store.__file__).resolve().parent.parent
+    unguarded = []
+    for path in sorted([*product.glob("flows/*.py"), *product.glob("expectations/*.py")]):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr.startswith(("read_", "scan_")) and ast.unparse(call.func.value) == "pl"):
+                continue
+            opens_a_file = call.func.attr == "read_ipc" and isinstance(call.args[0], ast.Name)
+            says_no_glob = any(k.arg == "glob" and ast.unparse(k.value) == "False" for k in call.keywords)
+            if not (says_no_glob or opens_a_file):
+                unguarded.append(f"{path.name}:{call.lineno} {ast.unparse(call)}")
+    assert unguarded == []
+
+
+def test_read_spill_reads_a_file_whose_folder_reads_as_a_pattern(tmp_path):
+    folder = tmp_path / "out [2024] *?"
+    folder.mkdir()
+    pl.DataFrame({"a": [3, 1, 2]}).write_ipc(folder / "00000-00000.arrow")
+    assert store.read_spill(folder / "00000-00000.arrow")["a"].to_list() == [3, 1, 2]
 
 
 def test_discover_names_a_missing_raw_dir(tmp_path):

@@ -1,13 +1,17 @@
 """The validation report: a sound run passes, each broken promise of the output contract fails it
 with a line naming the check and the row, and distribution oddities only warn."""
 import json
+import random
+
+from dateutil.parser import parse as parse_date
 
 import polars as pl
 import pyarrow as pa
 import pytest
 
 from expectations import checks
-from expectations.validate import SUITE_NAMES, facts_of_parts, load_suite, validate_parts, validate_tables
+from expectations.validate import (SUITE_NAMES, facts_of_parts, gx_run_name, load_suite, validate_parts,
+                                   validate_tables)
 from transforms import schemas
 
 RUN_INFO = {"run_id": "test-run", "raw_dir": "data/raw", "started_at": "2024-05-01T12:00:00Z"}
@@ -233,6 +237,31 @@ def test_short_articles_warn_but_do_not_fail(tmp_path):
     assert report.success
     assert report.failed_critical == []
     assert failures_about(report.warnings, "(word_count)", "2 rows")
+
+
+# Suffixes a date parser reads as a UTC offset and an era: 33 h 28 min (out of range: GX crashed),
+# none at all (the run time was the parse of the id), and one it cannot read.
+@pytest.mark.parametrize("suffix", ["3328ad", "1200ad", "0000ad", "9999bc"])
+def test_a_run_id_that_reads_as_a_date_validates_with_the_runs_own_time(tmp_path, suffix):
+    run_info = RUN_INFO | {"run_id": f"20261204T140221Z-{suffix}", "started_at": "2026-12-04T14:02:21.123456+00:00"}
+
+    report = validate_tables(frames(good_rows()), tmp_path, run_info)
+
+    assert report.success, report.failed_critical
+    pages = sorted((tmp_path / "validations").rglob("*.html"))
+    assert len(pages) == len(SUITE_NAMES)       # a page the renderer choked on is left out silently
+    assert {page.parent.name for page in pages} == {"20261204T140221.123456Z"}
+    assert all(page.parent.parent.name == f"run-20261204T140221Z-{suffix}" for page in pages)
+    assert "2026-12-04T14:02:21Z" in pages[0].read_text(encoding="utf-8")
+    assert json.loads(report.summary_path.read_text(encoding="utf-8"))["run_info"] == run_info
+
+
+def test_no_run_name_reads_as_a_date():
+    chosen = random.Random(14)
+    suffixes = ["3328ad", "1200ad", *(f"{chosen.randrange(16 ** 6):06x}" for _ in range(20_000))]
+    for suffix in suffixes:
+        with pytest.raises(ValueError):
+            parse_date(gx_run_name({"run_id": f"20261204T140221Z-{suffix}"}))
 
 
 def test_empty_entities_and_quotes_pass(tmp_path):
