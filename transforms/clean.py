@@ -44,6 +44,7 @@ from datetime import date
 import hashlib
 import re
 
+from transforms import line_model
 from transforms.dates import publication_date
 
 
@@ -671,11 +672,29 @@ def _site_part(first: str, head: str) -> str | None:
     return None
 
 
-def clean_text(text: str, seen_in: Mapping[int, int] | None = None) -> CleanedText:
+@dataclass(frozen=True)
+class PageLines:
+    """What the rules know about a page's non-blank lines, for a body model to decide on."""
+    lines: list            # _Line, in page order
+    rule_keep: list[bool]  # the rules' body verdict
+    is_title: list[bool]
+    candidates: list[bool]  # lines a body model may keep or drop (not the title, not metadata)
+    start: int             # the rules' article block [start, end)
+    end: int
+    anchor: int            # the headline occurrence that opens the article
+
+
+SHIPPED = "shipped"     # clean_text's default body model: transforms/line_model.json
+
+
+def clean_text(text: str, seen_in: Mapping[int, int] | None = None, body_model=SHIPPED) -> CleanedText:
     """Split page text into title, article body and metadata; explain every line.
 
     `seen_in` maps line keys (`line_key`) to the number of distinct articles of the corpus that
-    hold the line; without it no line is judged by its repetition across articles."""
+    hold the line; without it no line is judged by its repetition across articles. On a web page
+    `body_model` (a callable PageLines -> [(keep, reason) or None per line]) decides which lines
+    are the body; the rules' verdicts are among its evidence. None: the rules decide; the
+    default is the model that ships with the code (transforms/line_model.py)."""
     if not isinstance(text, str):
         text = str(text or "")
     raw_lines = text.split("\n")
@@ -894,6 +913,18 @@ def clean_text(text: str, seen_in: Mapping[int, int] | None = None) -> CleanedTe
                 keep[j] = False
                 roles[lines[j].no] = ("boilerplate", "short line at the end of the article block")
             j -= 1
+
+    if body_model == SHIPPED:
+        body_model = line_model.shipped()
+    if not plain and body_model is not None:
+        candidates = [not is_title[i] and roles.get(ln.no, ("",))[0] in ("body", "boilerplate")
+                      for i, ln in enumerate(lines)]
+        verdicts = body_model(PageLines(lines, keep, is_title, candidates, start, end, anchor))
+        for i, verdict in enumerate(verdicts):
+            if verdict is not None and candidates[i]:
+                rules = f"rules {'kept' if keep[i] else 'dropped'}: {roles[lines[i].no][1]}"
+                keep[i], why = verdict
+                roles[lines[i].no] = ("body" if keep[i] else "boilerplate", f"{why} ({rules})")
 
     # Metadata: the byline and dateline nearest below the headline (else the last above it), the
     # credits of the headline zone and of the article block.

@@ -1,0 +1,265 @@
+"""Train the cleaner's line model, cross-validated by site, and compare it with the rules.
+
+    python bench/train_line_model.py            # writes transforms/line_model.json (about 2 minutes)
+    python bench/train_line_model.py --cv       # the site-grouped CV table, rules against the model (about 7 minutes)
+    python bench/train_line_model.py --check    # rebuild and compare with the shipped file, byte for byte
+
+Data: ../shared/data/cleaning/train (wcxb, cleaneval, cleanportaleval: gold bodies; trafilatura-eval:
+must-keep / must-drop snippets) and ../shared/data/cleaning/dev. Every line of a page gets a
+label where the gold says one: a line of the gold body (or most of its word 4-grams in it) is
+article, a line none of whose 4-grams are in it is furniture; a short line that the gold holds only
+inside longer text is left out. On snippet pages a line holding a must-keep snippet is article,
+one holding a must-drop snippet furniture, the rest unlabelled.
+
+Cross-validation: pages grouped by site (host) into five folds, no site in two folds; each
+fold's pages are cleaned by a model trained on the other four. Scored per part with the shared
+scorers' metrics: body F1 (score_cleaning.py) and snippet F1 (score_snippets.py). The decoding
+settings (SWITCH_COST, BIAS) are those with the best mean CV figure over the parts of train; the
+shipped model is trained on all pages with them. Needs lightgbm (`pip install
+lightgbm==4.7.0`); the product itself only reads the JSON it writes.
+"""
+import argparse
+from collections import defaultdict
+from dataclasses import dataclass
+import hashlib
+import json
+from pathlib import Path
+import re
+import statistics
+import sys
+import time
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SHARED = REPO.parent / "shared"
+sys.path.insert(0, str(SHARED / "eval"))
+
+import score_cleaning  # noqa: E402
+import score_snippets  # noqa: E402
+
+from transforms import line_model  # noqa: E402
+from transforms.clean import clean_text  # noqa: E402
+from transforms.decode import Rejected, decode_bytes  # noqa: E402
+
+FOLDS = 5
+SWITCH_COSTS = (0.0, 1.0, 2.0, 3.0)
+BIASES = (-0.5, 0.0, 0.5, 1.0)      # added to every line's log-odds: the scorers weigh recall and precision alike
+SWITCH_COST, BIAS = 0.0, 0.0        # picked by --cv (the best mean over train's parts; dev not used)
+PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 32, "max_depth": 6, "min_data_in_leaf": 40,
+          "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
+          "num_threads": 1, "deterministic": True, "force_row_wise": True, "seed": 7, "verbose": -1}
+ROUNDS = 150
+TOKEN = re.compile(r"\w+")
+
+
+def load_pages() -> list[dict]:
+    pages = []
+    for split, part_of in (("train", lambda g: g["source"]), ("dev", lambda g: "dev")):
+        folder = SHARED / "data" / "cleaning" / split
+        for line in open(folder / "gold.jsonl", encoding="utf-8"):
+            gold = json.loads(line)
+            try:
+                text = decode_bytes((folder / "raw" / f"{gold['id']}.txt").read_bytes()).text
+            except Rejected:
+                text = ""
+            host = gold.get("host") or re.sub(r"^https?://(www\.)?([^/]+).*", r"\2", gold.get("url") or gold["id"])
+            pages.append({"id": gold["id"], "part": part_of(gold), "host": host, "text": text, "gold": gold})
+    return pages
+
+
+def fold_of(host: str, folds: int = FOLDS, salt: str = "") -> int:
+    return int(hashlib.sha256((salt + host).encode()).hexdigest(), 16) % folds
+
+
+def analyse(page: dict) -> dict:
+    """The rules' output, and for a web page the lines, features and labels."""
+    seen = {}
+
+    def recorder(lines):
+        seen["page"] = lines
+        return [None] * len(lines.lines)
+
+    cleaned = clean_text(page["text"], body_model=recorder)
+    out = {"title": cleaned.title or "", "rule_body": cleaned.body, "lines": None}
+    if "page" in seen:
+        lines = seen["page"]
+        out["lines"] = [ln.text for ln in lines.lines]
+        out["candidates"] = np.array(lines.candidates)
+        out["rule_keep"] = np.array(lines.rule_keep)
+        out["x"] = line_model.page_features(lines)
+        out["y"] = labels(out["lines"], page["gold"])
+    return out
+
+
+def labels(lines: list[str], gold: dict) -> np.ndarray:
+    """1 article, 0 furniture, -1 unknown, per line."""
+    y = np.full(len(lines), -1.0)
+    if gold.get("body"):
+        words = TOKEN.findall(gold["body"].lower())
+        grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+        short = {tuple(words[i:i + k]) for k in (1, 2, 3) for i in range(len(words) - k + 1)}
+        whole = {tuple(TOKEN.findall(b.lower())) for b in gold["body"].split("\n") if b.strip()}
+        for i, text in enumerate(lines):
+            toks = tuple(TOKEN.findall(text.lower()))
+            if toks and toks in whole:
+                y[i] = 1
+            elif len(toks) >= 4:
+                cover = sum(tuple(toks[k:k + 4]) in grams for k in range(len(toks) - 3)) / (len(toks) - 3)
+                y[i] = 1 if cover >= 0.5 else 0 if cover < 0.2 else -1
+            else:
+                y[i] = -1 if toks in short else 0
+        return y
+    keep = [score_snippets.norm(s) for s in gold.get("with") or []]
+    drop = [score_snippets.norm(s) for s in gold.get("without") or []]
+    for i, text in enumerate(lines):
+        t = score_snippets.norm(text)
+        if any(s in t for s in keep):
+            y[i] = 1
+        elif any(s in t for s in drop):
+            y[i] = 0
+    return y
+
+
+def body_of(a: dict, keep: np.ndarray) -> str:
+    final = np.where(a["candidates"], keep, a["rule_keep"])
+    return "\n\n".join(t for t, k in zip(a["lines"], final) if k)
+
+
+def score_part(pages: list[dict], bodies: dict[str, str], titles: dict[str, str]) -> dict:
+    with_body = [p for p in pages if p["gold"].get("body")]
+    out = {}
+    if with_body:
+        stats = [score_cleaning.tp_fp_fn(p["gold"]["body"], bodies[p["id"]]) for p in with_body]
+        prec = [1.0 if fp == fn == 0 else (0.0 if tp == fp == 0 else tp / (tp + fp)) for tp, fp, fn in stats if tp + fp > 0]
+        rec = [1.0 if fp == fn == 0 else (0.0 if tp == fn == 0 else tp / (tp + fn)) for tp, fp, fn in stats if tp + fn > 0]
+        P, R = statistics.mean(prec or [0.0]), statistics.mean(rec or [0.0])
+        out["body_f1"] = round(2 * P * R / (P + R) if P + R else 0.0, 4)
+    snippet = [p["gold"] for p in pages if p["gold"].get("with") or p["gold"].get("without")]
+    if snippet:
+        summary, _ = score_snippets.score(snippet, {p["id"]: titles[p["id"]] + "\n" + bodies[p["id"]] for p in pages})
+        out["snippet_f1"] = summary["f1"]
+    out["empty"] = sum(not bodies[p["id"]].strip() for p in pages)
+    return out
+
+
+def train(xs, ys, rounds=ROUNDS):
+    """Lines weigh by their words (the scorers count words), a page at most as much as 200 lines."""
+    import lightgbm as lgb
+    x, y = np.vstack(xs), np.concatenate(ys)
+    weight = np.concatenate([np.sqrt(1 + np.expm1(xp[:, 0])) * min(1.0, 200 / max(len(xp), 1)) for xp in xs])
+    known = y >= 0
+    data = lgb.Dataset(x[known], y[known], weight=weight[known], feature_name=[f"f{i}" for i in range(x.shape[1])],
+                       free_raw_data=False)
+    return lgb.train(PARAMS, data, num_boost_round=rounds)
+
+
+INNER_FOLDS = 3
+
+
+@dataclass
+class Candidates:
+    candidates: list
+    rule_keep: list
+
+
+def fit(pages: list[dict], analysed: dict) -> tuple:
+    """The two stages: the second is trained on first-stage probabilities of pages the first
+    stage did not see (inner folds by site), as it will meet them on new pages."""
+    first_oof = {}
+    for inner in range(INNER_FOLDS):
+        held = [p for p in pages if fold_of(p["host"], INNER_FOLDS, "inner") == inner]
+        rest = [p for p in pages if fold_of(p["host"], INNER_FOLDS, "inner") != inner]
+        forest = line_model.Forest.from_dump(train_xy(rest, analysed).dump_model()["tree_info"])
+        for p in held:
+            first_oof[p["id"]] = 1 / (1 + np.exp(-forest.raw_scores(analysed[p["id"]]["x"])))
+    first = train_xy(pages, analysed)
+    stacked = train([line_model.stack_features(analysed[p["id"]]["x"], first_oof[p["id"]]) for p in pages],
+                    [analysed[p["id"]]["y"] for p in pages])
+    return first, stacked
+
+
+def train_xy(pages, analysed):
+    return train([analysed[p["id"]]["x"] for p in pages], [analysed[p["id"]]["y"] for p in pages])
+
+
+def to_model(first, stacked, switch_cost: float = 0.0, bias: float = 0.0) -> dict:
+    return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/line_model.py",
+            "lightgbm_params": PARAMS, "rounds": ROUNDS, "switch_cost": switch_cost, "bias": bias,
+            "features": line_model.FEATURES, "stacked_features": line_model.STACKED,
+            "trees": [_round_tree(t) for t in first.dump_model()["tree_info"]],
+            "stacked_trees": [_round_tree(t) for t in stacked.dump_model()["tree_info"]]}
+
+
+def _round_tree(tree: dict) -> dict:
+    keep = ("split_feature", "threshold", "decision_type", "left_child", "right_child", "leaf_value", "internal_value")
+
+    def walk(node):
+        return {k: (walk(v) if isinstance(v, dict) else v) for k, v in node.items() if k in keep}
+    return {"tree_structure": walk(tree["tree_structure"])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv", action="store_true")
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--cache", help="keep the analysed pages in this file between runs (experiments)")
+    args = parser.parse_args()
+    started = time.monotonic()
+    pages = load_pages()
+    cache = Path(args.cache) if args.cache else None
+    if cache and cache.exists():
+        import pickle
+        analysed = pickle.loads(cache.read_bytes())
+    else:
+        analysed = {p["id"]: analyse(p) for p in pages}
+        if cache:
+            import pickle
+            cache.write_bytes(pickle.dumps(analysed))
+    print(f"{len(pages)} pages analysed in {time.monotonic() - started:.0f}s", file=sys.stderr)
+    web = [p for p in pages if analysed[p["id"]]["lines"] is not None]
+    titles = {p["id"]: analysed[p["id"]]["title"] for p in pages}
+    parts = defaultdict(list)
+    for p in pages:
+        parts[p["part"]].append(p)
+
+    if args.cv:
+        oof = {}
+        for fold in range(FOLDS):
+            model = line_model.from_json(to_model(*fit([p for p in web if fold_of(p["host"]) != fold], analysed)))
+            for p in web:
+                if fold_of(p["host"]) == fold:
+                    x = analysed[p["id"]]["x"]
+                    oof[p["id"]] = model.stacked.raw_scores(model._stacked_features(x))
+            print(f"fold {fold + 1}/{FOLDS} done, {time.monotonic() - started:.0f}s", file=sys.stderr)
+        rules = {p["id"]: analysed[p["id"]]["rule_body"] for p in pages}
+        table = {"rules": {part: score_part(ps, rules, titles) for part, ps in sorted(parts.items())}}
+        for cost in SWITCH_COSTS:
+            for bias in BIASES:
+                bodies = dict(rules)
+                for p in web:
+                    a = analysed[p["id"]]
+                    prob = 1 / (1 + np.exp(-oof[p["id"]] - bias))
+                    page = Candidates(list(a["candidates"]), list(a["rule_keep"]))
+                    keep = line_model.never_empty(line_model.decode(prob, page.candidates, cost), prob, page)
+                    bodies[p["id"]] = body_of(a, np.array(keep))
+                table[(cost, bias)] = {part: score_part(ps, bodies, titles) for part, ps in sorted(parts.items())}
+        print(json.dumps({str(k): v for k, v in table.items()}, indent=1))
+        best = max((k for k in table if k != "rules"), key=lambda k: statistics.mean(
+            v.get("body_f1", v.get("snippet_f1", 0)) for part, v in table[k].items() if part != "dev"))
+        print(f"switch cost and bias with the best mean CV figure on train: {best}", file=sys.stderr)
+        return 0
+    best, best_bias = SWITCH_COST, BIAS
+    text = json.dumps(to_model(*fit(web, analysed), best, best_bias), separators=(",", ":"), sort_keys=True) + "\n"
+    if args.check:
+        same = text == line_model.MODEL_PATH.read_text(encoding="utf-8")
+        print("the shipped model is rebuilt byte for byte" if same else "the rebuilt model differs from the shipped one")
+        return 0 if same else 1
+    line_model.MODEL_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {line_model.MODEL_PATH} ({len(text) // 1024} KB) in {time.monotonic() - started:.0f}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

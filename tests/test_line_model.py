@@ -1,0 +1,109 @@
+"""The cleaner's line model: its tree evaluator, its decoding, the shipped file, and what it does
+to a page."""
+import json
+
+import numpy as np
+import pytest
+
+from flows import store
+from transforms import line_model
+from transforms.clean import clean_text
+
+# One tree: x0 <= 0.5 ? (x1 <= 2 ? -1 : 0.5) : 2, as LightGBM dumps it.
+TREE = {"tree_structure": {
+    "split_feature": 0, "threshold": 0.5, "decision_type": "<=", "internal_value": 0.1,
+    "left_child": {"split_feature": 1, "threshold": 2.0, "decision_type": "<=", "internal_value": -0.4,
+                   "left_child": {"leaf_value": -1.0}, "right_child": {"leaf_value": 0.5}},
+    "right_child": {"leaf_value": 2.0}}}
+
+
+def test_the_forest_walks_every_tree_for_every_line():
+    forest = line_model.Forest.from_dump([TREE, TREE])
+    x = np.array([[0.0, 1.0], [0.0, 3.0], [1.0, 0.0], [0.5, 2.0]])
+    assert forest.raw_scores(x).tolist() == [-2.0, 1.0, 4.0, -2.0]
+
+
+def test_contributions_add_up_to_the_score_from_the_root_value():
+    forest = line_model.Forest.from_dump([TREE])
+    row = np.array([0.0, 3.0])
+    c = forest.contributions(row)
+    assert c.tolist() == pytest.approx([-0.5, 0.9])
+    assert 0.1 + c.sum() == pytest.approx(forest.raw_scores(row[None])[0])
+
+
+def test_decoding_bridges_a_doubtful_line_inside_the_article_but_not_a_long_gap():
+    p = np.array([0.1, 0.9, 0.9, 0.4, 0.9, 0.9, 0.1, 0.1, 0.1, 0.2])
+    everyone = [True] * len(p)
+    assert line_model.decode(p, everyone, 0.0) == [x >= 0.5 for x in p]
+    assert line_model.decode(p, everyone, 2.0) == [False, True, True, True, True, True, False, False, False, False]
+
+
+def test_lines_that_are_not_candidates_are_passed_over():
+    p = np.array([0.9, 0.0, 0.9])
+    assert line_model.decode(p, [True, False, True], 3.0) == [True, False, True]
+
+
+def test_the_shipped_model_matches_the_code():
+    model = line_model.shipped()
+    assert model.forest.feature.shape[0] > 0 and model.stacked.feature.shape[0] > 0
+    payload = json.loads(line_model.MODEL_PATH.read_text(encoding="utf-8"))
+    payload["features"] = payload["features"][:-1]
+    with pytest.raises(ValueError, match="rebuild it"):
+        line_model.from_json(payload)
+
+
+PAGE = """Council votes to close the old bridge | The Gazette
+Home
+News
+Sport
+Weather
+Sign in
+Council votes to close the old bridge
+By Jane Doe
+The city council voted on Tuesday to close the old bridge to cars from next spring, after engineers found cracks in two of its piers.
+"We cannot wait for it to fail," said the council leader, Mary Hill, who proposed the closure.
+Buses and bicycles will still be allowed to cross while the city looks for money to repair it.
+Share this article
+Related stories
+New cycle lanes open in the city centre
+Mayor promises more buses
+Follow us on Facebook
+"""
+
+
+def test_a_web_page_keeps_its_article_and_drops_the_furniture():
+    cleaned = clean_text(PAGE)
+    assert cleaned.title == "Council votes to close the old bridge"
+    assert cleaned.body.split("\n\n") == [line for line in PAGE.splitlines() if len(line.split()) > 14]
+    reasons = [d.reason for d in cleaned.decisions if d.role in ("body", "boilerplate")]
+    assert any(r.startswith("line model: p(article)=") for r in reasons)
+
+
+def test_explaining_names_the_features_that_decided():
+    cleaned = clean_text(PAGE, body_model=line_model.shipped().explaining())
+    explained = [d.reason for d in cleaned.decisions if "; features " in d.reason]
+    assert explained and all(r.startswith("line model: p(article)=") for r in explained)
+
+
+def test_a_model_that_keeps_nothing_leaves_the_rules_body():
+    class Nothing:
+        def __call__(self, page):
+            return [(False, "dropped") for _ in page.lines]
+
+    assert clean_text(PAGE, body_model=Nothing()).body == ""       # the hook obeys the model ...
+    shipped = line_model.shipped()
+    hopeless = line_model.LineModel(shipped.forest, shipped.stacked, 0.0, -50.0, shipped.features)
+    assert clean_text(PAGE, body_model=hopeless).body == clean_text(PAGE, body_model=None).body   # ... the model never empties a page
+
+
+def test_the_model_file_counts_in_the_fingerprint(tmp_path, monkeypatch):
+    (tmp_path / "transforms").mkdir()
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "nlp.py").write_text("")
+    (tmp_path / "transforms" / "clean.py").write_text("")
+    model = tmp_path / "transforms" / "line_model.json"
+    model.write_text('{"trees": []}')
+    monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
+    before = store.code_fingerprint()["transforms"]
+    model.write_text('{"trees": [1]}')
+    assert store.code_fingerprint()["transforms"] != before
