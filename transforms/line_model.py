@@ -66,14 +66,7 @@ def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     """The first stage's features plus its probabilities around each line."""
     n = len(p)
     cols = [p]
-    for d in NEIGHBOURS:
-        shifted = np.full(n, -1.0)
-        if abs(d) < n:
-            if d < 0:
-                shifted[-d:] = p[:n + d]
-            else:
-                shifted[:n - d] = p[d:]
-        cols.append(shifted)
+    cols += [_shifted(p, d) for d in NEIGHBOURS]
     for w in STACK_WINDOWS:
         for up in (True, False):
             cols.append(_window(p, w, up) / w)
@@ -124,18 +117,20 @@ def page_features(page) -> np.ndarray:
     ctx[:, k + 5] = math.log1p(total)
     ctx[:, k + 6] = keep.mean()
     ctx[:, k + 7] = lang == "en"
-    picked = [col[name] for name in NEIGHBOUR_OWN]
-    shifted = []
-    for d in NEIGHBOURS:
-        block = np.full((n, len(picked)), -1.0)
-        src = own[:, picked]
-        if abs(d) < n:
-            if d < 0:
-                block[-d:] = src[:n + d]
-            else:
-                block[:n - d] = src[d:]
-        shifted.append(block)
-    return np.hstack([own, ctx, *shifted])
+    picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
+    return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
+
+
+def _shifted(values: np.ndarray, d: int) -> np.ndarray:
+    """Row i holds row i + d of `values` (-1 past either end of the page)."""
+    n = len(values)
+    out = np.full(values.shape, -1.0)
+    if abs(d) < n:
+        if d < 0:
+            out[-d:] = values[:n + d]
+        else:
+            out[:n - d] = values[d:]
+    return out
 
 
 def _own_row(ln, toks: list[str], iso: frozenset, page, i: int) -> list[float]:
