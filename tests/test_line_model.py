@@ -23,6 +23,14 @@ def test_the_forest_walks_every_tree_for_every_line():
     assert forest.raw_scores(x).tolist() == [-2.0, 1.0, 4.0, -2.0]
 
 
+def test_a_long_page_is_scored_a_block_of_lines_at_a_time_with_the_same_result():
+    forest = line_model.Forest.from_dump([TREE])
+    x = np.random.default_rng(3).uniform(-1, 4, size=(3 * line_model.ROW_BLOCK + 5, 2))
+    expected = [forest.raw_scores(row[None])[0] for row in x]
+    assert forest.raw_scores(x).tolist() == expected
+    assert forest.raw_scores(np.zeros((0, 2))).tolist() == []
+
+
 def test_contributions_add_up_to_the_score_from_the_root_value():
     forest = line_model.Forest.from_dump([TREE])
     row = np.array([0.0, 3.0])

@@ -32,9 +32,11 @@ paragraph, each line stripped. It needs no knowledge of any site:
    list is cut.
 6. Inside the block, short lines between paragraphs (quotes, subheadings, list items) are kept;
    labels, captions before a credit, repeats and a trailing run of short lines are dropped.
+7. On a page, the learned line model (`line_model.py`) has the last word on which lines are the
+   body: the verdicts above are among its evidence. Title and metadata stay the rules'.
 
 Every line gets a `LineDecision` whose reason says why, for `newspipe clean FILE --explain`.
-Standard library only, no I/O, no global state; time linear in the size of the text.
+No I/O but the shipped model's file, read once; time linear in the size of the text.
 """
 from __future__ import annotations
 
@@ -914,12 +916,12 @@ def clean_text(text: str, seen_in: Mapping[int, int] | None = None, body_model=S
                 roles[lines[j].no] = ("boilerplate", "short line at the end of the article block")
             j -= 1
 
-    if body_model == SHIPPED:
+    if body_model is SHIPPED:
         body_model = line_model.shipped()
     if not plain and body_model is not None:
         candidates = [not is_title[i] and roles.get(ln.no, ("",))[0] in ("body", "boilerplate")
                       for i, ln in enumerate(lines)]
-        verdicts = body_model(PageLines(lines, keep, is_title, candidates, start, end, anchor))
+        verdicts = body_model(PageLines(lines, list(keep), is_title, candidates, start, end, anchor))
         for i, verdict in enumerate(verdicts):
             if verdict is not None and candidates[i]:
                 rules = f"rules {'kept' if keep[i] else 'dropped'}: {roles[lines[i].no][1]}"

@@ -25,6 +25,7 @@ STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOWS = (1, 3, 6)
 MAX_DEPTH = 10                # of a tree (bench/train_line_model.py trains them 6 deep)
+ROW_BLOCK = 1024              # lines whose trees are walked together
 
 _WORD = re.compile(r"\w+")
 _URLISH = re.compile(r"https?://|www\.|@\w|\S@\S|\.(?:com|org|net|html?)\b", re.I)
@@ -37,16 +38,11 @@ def stopwords() -> dict[str, frozenset]:
     return {lang: frozenset(stopwordsiso.stopwords(lang)) for lang in STOPWORD_LANGUAGES}
 
 
-def _own_names() -> list[str]:
-    names = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" for k in range(KINDS)),
-             "meta", "end_marker", "barrier", "numeric", "sentence_end", "log_repeats", "log_run", "shared",
-             "in_widget", "rule_keep", "in_rule_block", "is_title", "candidate", "ends_colon", "ends_question",
-             "digit_share", "upper_share", "capitalised_share", "commas_per_word", "urlish", "separators",
-             "starts_with_symbol", "blank_before", "blank_after", "rule_score"]
-    return names
-
-
-OWN = _own_names()
+OWN = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" for k in range(KINDS)),
+       "meta", "end_marker", "barrier", "numeric", "sentence_end", "log_repeats", "log_run", "shared",
+       "in_widget", "rule_keep", "in_rule_block", "is_title", "candidate", "ends_colon", "ends_question",
+       "digit_share", "upper_share", "capitalised_share", "commas_per_word", "urlish", "separators",
+       "starts_with_symbol", "blank_before", "blank_after", "rule_score"]
 CONTEXT = ["position", "words_before_share", "after_anchor", "from_anchor", "from_block_start", "to_block_end",
            *(f"{side}_{what}_{w}" for w in WINDOWS for side in ("up", "down")
              for what in ("log_words", "prose", "rule_keep")),
@@ -234,8 +230,13 @@ class Forest:
         return cls(feature, threshold, value, depth)
 
     def raw_scores(self, x: np.ndarray) -> np.ndarray:
-        """Sum of the trees' leaf values per row (x: rows by features). Flat `take`s: faster than
-        two-dimensional fancy indexing."""
+        """Sum of the trees' leaf values per row (x: rows by features), a block of rows at a time:
+        a page of 100,000 lines would otherwise walk 15 million (row, tree) pairs at once."""
+        return np.concatenate([self._block_scores(x[i:i + ROW_BLOCK]) for i in range(0, len(x), ROW_BLOCK)]
+                              or [np.zeros(0)])
+
+    def _block_scores(self, x: np.ndarray) -> np.ndarray:
+        """Flat `take`s: faster than two-dimensional fancy indexing."""
         trees, inner = self.feature.shape
         features, thresholds = self.feature.ravel(), self.threshold.ravel()
         row_start = (np.arange(x.shape[0]) * x.shape[1])[:, None]
