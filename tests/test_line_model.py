@@ -100,7 +100,7 @@ def test_a_model_that_keeps_nothing_leaves_the_rules_body():
 
     assert clean_text(PAGE, body_model=Nothing()).body == ""       # the hook obeys the model ...
     shipped = line_model.shipped()
-    hopeless = line_model.LineModel(shipped.forest, shipped.stacked, 0.0, -50.0, shipped.features)
+    hopeless = line_model.LineModel(shipped.forest, shipped.stacked, 0.0, -50.0)
     assert clean_text(PAGE, body_model=hopeless).body == clean_text(PAGE, body_model=None).body   # ... the model never empties a page
 
 

@@ -916,9 +916,9 @@ def clean_text(text: str, seen_in: Mapping[int, int] | None = None, body_model=S
                 roles[lines[j].no] = ("boilerplate", "short line at the end of the article block")
             j -= 1
 
-    if body_model is SHIPPED:
-        body_model = line_model.shipped()
     if not plain and body_model is not None:
+        if body_model is SHIPPED:      # loaded on the first web page: a corpus of plain texts never needs it
+            body_model = line_model.shipped()
         candidates = [not is_title[i] and roles.get(ln.no, ("",))[0] in ("body", "boilerplate")
                       for i, ln in enumerate(lines)]
         verdicts = body_model(PageLines(lines, list(keep), is_title, candidates, start, end, anchor))

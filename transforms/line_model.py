@@ -132,12 +132,12 @@ def _shifted(values: np.ndarray, d: int) -> np.ndarray:
 def _own_row(ln, toks: list[str], iso: frozenset, page, i: int) -> list[float]:
     text = ln.text
     n_tok = len(toks) or 1
-    letters = sum(map(str.isalpha, text[:2000]))
+    head = text[:2000]
+    letters = sum(map(str.isalpha, head))
     words = text.split()
     kind = [0.0] * KINDS
     kind[ln.kind] = 1.0
     lines = page.lines
-    head = text[:2000]
     return [math.log1p(ln.words), math.log1p(ln.chars), ln.stop, sum(map(iso.__contains__, toks)) / n_tok, *kind,
             ln.meta is not None, ln.end_marker, ln.barrier, ln.numeric, ln.sent, math.log1p(ln.rep - 1),
             math.log1p(ln.run), ln.shared, ln.widget >= 0, page.rule_keep[i], page.start <= i < page.end,
@@ -295,14 +295,13 @@ class LineModel:
     stacked: Forest
     switch_cost: float      # log-odds a change between article and furniture costs in decoding
     bias: float             # added to every line's log-odds (the scorers weigh recall and precision alike)
-    features: tuple[str, ...]
     explained: bool = False  # reasons name the features that decided (newspipe clean --explain)
 
     def explaining(self) -> LineModel:
         return replace(self, explained=True)
 
-    def probabilities(self, page) -> np.ndarray:
-        x = page_features(page)
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """p(article) of each line from its page_features rows."""
         if not len(x):
             return np.zeros(0)
         return _sigmoid(self.stacked.raw_scores(self._stacked_features(x)) + self.bias)
@@ -310,20 +309,22 @@ class LineModel:
     def _stacked_features(self, x: np.ndarray) -> np.ndarray:
         return stack_features(x, _sigmoid(self.forest.raw_scores(x)))
 
-    def explain(self, page, top: int = 3) -> list[str]:
-        """Per line, the features that moved the first stage's probability most ("+in_main_run
-        -log_words"): the second stage mostly weighs that probability and its neighbours'."""
+    def explain(self, x: np.ndarray, top: int = 3) -> list[str]:
+        """Per line (page_features rows), the features that moved the first stage's probability
+        most ("+in_main_run -log_words"): the second stage mostly weighs that probability and its
+        neighbours'."""
         out = []
-        for row in page_features(page):
+        for row in x:
             c = self.forest.contributions(row)
             strongest = np.argsort(-np.abs(c))[:top]
             out.append(" ".join(f"{'+' if c[k] > 0 else '-'}{FEATURES[k]}" for k in strongest if c[k]))
         return out
 
     def __call__(self, page) -> list[tuple[bool, str] | None]:
-        p = self.probabilities(page)
+        x = page_features(page)
+        p = self.probabilities(x)
         keep = never_empty(decode(p, page.candidates, self.switch_cost), p, page)
-        why = self.explain(page) if self.explained else [""] * len(p)
+        why = self.explain(x) if self.explained else [""] * len(p)
         out = []
         for i in range(len(page.lines)):
             if not page.candidates[i]:
@@ -381,7 +382,7 @@ def from_json(payload: dict) -> LineModel:
     if list(payload["features"]) != FEATURES or list(payload["stacked_features"]) != STACKED:
         raise ValueError("line model: its features are not this code's; rebuild it with bench/train_line_model.py")
     return LineModel(Forest.from_dump(payload["trees"]), Forest.from_dump(payload["stacked_trees"]),
-                     payload["switch_cost"], payload["bias"], tuple(payload["features"]))
+                     payload["switch_cost"], payload["bias"])
 
 
 @lru_cache(maxsize=1)
