@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flows.nlp import load_nlp  # noqa: E402
 from transforms.extract import extract_article, field_texts  # noqa: E402
 from transforms.ingest import ingest_frames  # noqa: E402
+from transforms.quote_filter import load_model  # noqa: E402
 
 
 def main() -> int:
@@ -28,7 +29,7 @@ def main() -> int:
     files = sorted(raw.rglob("*.txt"))[:args.limit]
     articles, _ = ingest_frames([(p.name, p.read_bytes()) for p in files], datetime.now(timezone.utc))
     texts = list(field_texts(articles["title"].to_list(), articles["body"].to_list()))
-    nlp = load_nlp()
+    nlp, quote_filter = load_nlp(), load_model()
     nlp_times, extract_times = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
@@ -36,7 +37,7 @@ def main() -> int:
         nlp_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         for i, article_id in enumerate(articles["article_id"]):
-            extract_article(article_id, docs[2 * i], docs[2 * i + 1])
+            extract_article(article_id, docs[2 * i], docs[2 * i + 1], quote_filter)
         extract_times.append(time.perf_counter() - started)
     nlp_s, extract_s = statistics.median(nlp_times), statistics.median(extract_times)
     words = int(articles["word_count"].sum())

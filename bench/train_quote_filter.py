@@ -32,7 +32,7 @@ from transforms.entities import extract_entities  # noqa: E402
 from transforms.extract import field_texts  # noqa: E402
 from transforms.ingest import ingest_frames  # noqa: E402
 from transforms.nlp_plan import annotate, model_cue_forms  # noqa: E402
-from transforms.quote_filter import MODEL_PATH  # noqa: E402
+from transforms.quote_filter import MODEL_PATH, load_model  # noqa: E402
 from transforms.quotes import extract_quotes  # noqa: E402
 
 L2 = 1.0
@@ -71,7 +71,7 @@ def labelled_rows(gold_dir: Path, cache_dir: Path | None) -> tuple[list[dict], i
         if gid not in gold:
             continue
         entities = extract_entities(gid, docs)
-        preds = [q for q in extract_quotes(gid, docs, entities, keep_all=True) if "features" in q]
+        preds = [q for q in extract_quotes(gid, docs, entities, load_model(), keep_all=True) if "features" in q]
         rows.extend(_label(preds, gold[gid]))
     return rows, sum(len(units) for units in gold.values())
 

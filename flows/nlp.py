@@ -1,4 +1,5 @@
-"""The spaCy pipeline, loaded once per process, and the work of a spaCy worker process.
+"""The spaCy pipeline and the quote filter, loaded once per process, and the work of a spaCy
+worker process.
 
 spaCy and the transforms are imported inside the functions: the main process names
 `start_worker` and `extract_chunk` for its worker processes (flows/workers.py) without loading
@@ -50,15 +51,18 @@ def start_worker(exit_with_parent: bool = False) -> None:
     if exit_with_parent:
         _exit_with_parent()
     from transforms.nlp_plan import model_cue_forms
+    from transforms.quote_filter import load_model
 
     model_cue_forms(load_nlp())
+    load_model()
 
 
 def extract_chunk(article_ids: list[str], titles: list, bodies: list) -> tuple[list[dict], list[dict]]:
-    """Entity and quote rows of a chunk of articles, in this process."""
+    """Entity and quote rows of a chunk of articles, in this process, with the shipped models."""
     from transforms.extract import extract_rows
+    from transforms.quote_filter import load_model
 
-    return extract_rows(load_nlp(), article_ids, titles, bodies)
+    return extract_rows(load_nlp(), load_model(), article_ids, titles, bodies)
 
 
 def _exit_with_parent() -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the spaCy pipeline once per session; the seeds; Prefect's test harness."""
+"""Shared fixtures: the spaCy pipeline and the quote filter once per session; the seeds; Prefect's test harness."""
 from pathlib import Path
 import os
 
@@ -17,6 +17,12 @@ EURONEWS_SEED = SEEDS / "002_3ba45e97169d3520.txt"
 def nlp():
     from flows.nlp import load_nlp
     return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def quote_filter():
+    from transforms.quote_filter import load_model
+    return load_model()
 
 
 @pytest.fixture(scope="session")

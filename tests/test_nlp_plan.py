@@ -33,9 +33,9 @@ def seeds():
 
 
 def test_the_plan_knows_every_quotation_mark_the_quote_extraction_uses():
-    from transforms import quotes
-    marks = {chr(c) for c in range(0x2100) if quotes._MARKS.match(chr(c))}
-    single = {chr(c) for c in range(0x2100) if quotes._SINGLE_MARKS.match(chr(c))}
+    from transforms.quotes import segments
+    marks = {chr(c) for c in range(0x2100) if segments.MARKS.match(chr(c))}
+    single = {chr(c) for c in range(0x2100) if segments.SINGLE_MARKS.match(chr(c))}
     assert marks == nlp_plan.DOUBLE_MARKS and single == nlp_plan.SINGLE_MARKS
 
 
@@ -107,14 +107,14 @@ def test_empty_texts_and_text_without_anything_to_parse(nlp, cue_forms):
     assert isinstance(docs[0], Doc) and docs[2][1].tag_
 
 
-def test_extract_rows_give_the_rows_of_the_full_pipeline_on_the_seeds(nlp, seeds):
+def test_extract_rows_give_the_rows_of_the_full_pipeline_on_the_seeds(nlp, quote_filter, seeds):
     ids_, titles, bodies = (seeds[c].to_list() for c in ("article_id", "title", "body"))
-    entities, quotes = extract_rows(nlp, ids_, titles, bodies)
+    entities, quotes = extract_rows(nlp, quote_filter, ids_, titles, bodies)
     full_entities, full_quotes = [], []
     texts = list(field_texts(titles, bodies))
     docs = list(nlp.pipe(texts))
     for i, article_id in enumerate(ids_):
-        e, q = extract_article(article_id, docs[2 * i], docs[2 * i + 1])
+        e, q = extract_article(article_id, docs[2 * i], docs[2 * i + 1], quote_filter)
         full_entities += e
         full_quotes += q
     assert quotes == full_quotes

@@ -19,6 +19,7 @@ from transforms.decode import Rejected, decode_bytes
 from transforms.extract import extract_frame
 from transforms.frames import to_frame
 from transforms.ingest import ingest_frames, ingest_one
+from transforms.quote_filter import load_model
 from tests.test_ingest import NOW
 
 # Threads of other session fixtures (the Prefect harness) may use the global `random` while an
@@ -130,7 +131,7 @@ def test_ingest_gives_exactly_one_writable_row(source_path, raw):
 def test_extracted_offsets_point_at_the_stored_text(nlp, texts):
     items = [(f"p{i}.txt", f"{title}\n\n{body}".encode("utf-8", "surrogatepass")) for i, (title, body) in enumerate(texts)]
     articles, _ = ingest_frames(items, NOW)
-    entities, quotes = extract_frame(articles, nlp)
+    entities, quotes = extract_frame(articles, nlp, load_model())
     fields = {row["article_id"]: row for row in articles.iter_rows(named=True)}
     for row in entities.iter_rows(named=True):
         for m in row["mentions"]:

@@ -1,11 +1,12 @@
 import pytest
 
 from transforms.extract import extract_article
+from transforms.quote_filter import load_model
 from transforms.quotes import find_segments
 
 
 def quotes_of(nlp, body, title=""):
-    _, rows = extract_article("a1", nlp(title), nlp(body))
+    _, rows = extract_article("a1", nlp(title), nlp(body), load_model())
     return rows
 
 
@@ -276,7 +277,7 @@ def test_a_verb_of_the_next_paragraph_is_never_the_quotes_agent(nlp):
     # the parse the model gave on a PolNeAR dev article: the quote hangs on "said" of the next paragraph
     from spacy.tokens import Doc
     from transforms.entities import Entity, Mention
-    from transforms.quotes import ArticleQuotes
+    from transforms.quotes import ATTRIBUTORS, ArticleContext, attribute, quotations
     words = ["Ann", "Lee", "called", "him", "a", "master", ".", '"', "He", "showed", "deals", ".", '"', "\n\n",
              "Lenox", "was", "big", ",", "Tom", "Clarke", "said", "."]
     spaces = [True, True, True, True, True, False, True, False, True, True, False, False, False, False,
@@ -291,9 +292,9 @@ def test_a_verb_of_the_next_paragraph_is_never_the_quotes_agent(nlp):
     text = doc.text
     people = [Entity(name, "PERSON", [Mention("body", text.index(name), text.index(name) + len(name), name, "PERSON")])
               for name in ("Ann Lee", "Tom Clarke")]
-    article = ArticleQuotes(doc, "body", people, {})
-    quote = next(g for g in article.quotations() if "showed" in text[g[0].start:g[0].end])
-    assert article.attribute(quote).speaker.name == "Ann Lee"
+    context = ArticleContext.build(doc, "body", people, {})
+    quote = next(q for q in quotations(context) if "showed" in text[q.first.start:q.first.end])
+    assert attribute(context, quote, ATTRIBUTORS).speaker.name == "Ann Lee"
 
 
 def test_the_subject_of_a_passive_cue_is_not_its_speaker(nlp):

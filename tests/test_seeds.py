@@ -5,6 +5,7 @@ from tests.conftest import EURONEWS_SEED, KAZAKH_SEED
 from transforms.clean import clean_text
 from transforms.decode import decode_bytes
 from transforms.entities import extract_entities
+from transforms.quote_filter import load_model
 from transforms.quotes import extract_quotes
 
 TOKAYEV = "Kassym-Jomart Tokayev"
@@ -37,7 +38,7 @@ def analyse(path, nlp):
     cleaned = clean_text(decode_bytes(path.read_bytes()).text)
     docs = {"title": nlp(cleaned.title or ""), "body": nlp(cleaned.body)}
     entities = extract_entities("seed", docs)
-    rows = extract_quotes("seed", docs, entities)
+    rows = extract_quotes("seed", docs, entities, load_model())
     return cleaned, entities, [q for q in rows if q["quote_type"] != "indirect"], \
         [q for q in rows if q["quote_type"] == "indirect"]
 

@@ -38,14 +38,14 @@ def test_chunks_cover_every_article_in_order(articles):
     assert list(workers._chunks(many.head(0), 300)) == []
 
 
-def test_pool_gives_the_rows_of_one_process(nlp, articles, monkeypatch):
+def test_pool_gives_the_rows_of_one_process(nlp, quote_filter, articles, monkeypatch):
     monkeypatch.setenv(workers.WORKERS_ENV, "2")
     monkeypatch.setattr(workers, "CHUNK_WORDS", 200)   # several chunks for two workers
     try:
         entities, quotes = workers.extract_articles(articles)
     finally:
         workers.shutdown()
-    local_entities, local_quotes = extract_frame(articles, nlp)
+    local_entities, local_quotes = extract_frame(articles, nlp, quote_filter)
     assert quotes.height > 0 and entities.height > 0
     assert quotes.equals(local_quotes)
     assert entities.equals(local_entities)

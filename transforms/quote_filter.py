@@ -6,12 +6,18 @@ better judged by evidence weighed together. The weights are learned from PolNeAR
 `bench/train_quote_filter.py` and shipped as `quote_filter.json`; the probability becomes
 the row's `confidence`, and rows below the learned threshold are dropped. Headline rows keep
 the rule confidence: their single quotation marks are outside what the gold data scores.
+
+The model is a `QuoteFilter` the caller passes to the extraction, as it passes the spaCy model:
+`load_model()` reads the shipped one (once per process).
 """
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 import json
 import math
 from pathlib import Path
 import re
+from types import MappingProxyType
 
 MODEL_PATH = Path(__file__).with_name("quote_filter.json")
 CUE_CLASSES = {"say": "say", "tell": "say", "add": "say", "according": "according", "write": "write",
@@ -46,17 +52,26 @@ def quote_features(text: str, kind: str, how: str, cue_lemma: str | None,
     return f
 
 
+@dataclass(frozen=True)
+class QuoteFilter:
+    """The learned model: a weight per feature, a bias, and the probability under which a row is dropped."""
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def from_json(cls, model: dict) -> "QuoteFilter":
+        return cls(MappingProxyType(dict(model["weights"])), model["bias"], model["threshold"])
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def keeps(self, p: float) -> bool:
+        return p >= self.threshold
+
+
 @lru_cache(maxsize=1)
-def load_model(path: Path = MODEL_PATH) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def probability(features: dict[str, float], model: dict | None = None) -> float:
-    model = model or load_model()
-    weights = model["weights"]
-    z = model["bias"] + sum(weights.get(name, 0.0) * value for name, value in features.items())
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def keeps(p: float, model: dict | None = None) -> bool:
-    return p >= (model or load_model())["threshold"]
+def load_model(path: Path = MODEL_PATH) -> QuoteFilter:
+    """The shipped model (or the one at `path`)."""
+    return QuoteFilter.from_json(json.loads(path.read_text(encoding="utf-8")))

@@ -67,6 +67,7 @@ QUOTES = pa.schema([
     pa.field("end", pa.int32(), nullable=False),
     pa.field("spans", pa.list_(SPAN), nullable=False),
     pa.field("confidence", pa.float32()),
+    pa.field("attributed_by", pa.string()),      # provenance: the attributor that found the speaker
 ])
 
 REJECTS = pa.schema([
