@@ -560,3 +560,18 @@ def test_published_line_below_a_plain_headline():
 def test_no_stated_date_gives_no_published_date():
     assert clean_text(BBC_STYLE).published is None
     assert clean_text(WEB_PAGE.replace("Associated Press November 19, 2019, 9:02 AM", "3 hours ago")).published is None
+
+
+# ---- the package --------------------------------------------------------------------------------
+
+def test_the_cleaner_is_made_of_small_parts():
+    """No function over 60 lines and no class over 150 in transforms/clean and the lexicon loader:
+    each step of the cleaner reads on one screen."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "transforms"
+    for path in [*sorted((root / "clean").glob("*.py")), root / "lexicons" / "__init__.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                limit = 150 if isinstance(node, ast.ClassDef) else 60
+                assert node.end_lineno - node.lineno + 1 <= limit, f"{path.name}: {node.name}"
