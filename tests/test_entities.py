@@ -43,6 +43,15 @@ def test_acronym_defined_by_the_article_joins_its_expansion(nlp):
     assert "Europe" not in ents   # part of the organisation's name, not a place of its own
 
 
+def test_a_possessive_after_an_institution_belongs_to_its_whole_name(nlp):
+    body = ("The Organization for Security and Co-operation in Europe's election observation mission "
+            "wrote that the vote was not free. Reuters in London's financial district reported the deal.")
+    ents, _ = entities_of(nlp, body)
+    assert ents["Organization for Security and Co-operation in Europe"].label == "ORG"
+    assert "Organization for Security and Co-operation" not in ents and "Europe" not in ents
+    assert "Reuters" in ents and "London" in ents     # a one-word name and a place stay apart
+
+
 def labels_of(nlp, body, title=""):
     ents, _ = entities_of(nlp, body, title)
     return {name: e.label for name, e in ents.items()}

@@ -25,7 +25,7 @@ EURONEWS_QUOTES = [
     ("I don't deny those issues exist", "body", TOKAYEV, "Tokayev"),
     ("work on it", "body", TOKAYEV, "He"),
     ("it's just their opinion. And my opinion is", "body", TOKAYEV, "Tokayev"),
-    ("Significant irregularities were observed", "body", "Organization for Security and Co-operation", None),
+    ("Significant irregularities were observed", "body", "Organization for Security and Co-operation in Europe", None),
     ("Authorities in Kazakhstan have long restricted", "body", "Mihra Rittmann", "Mihra Rittmann"),
     ("People have gone to jail", "body", "Mihra Rittmann", "she"),
     ("rough arrest", "body", "Chris Rickleton", "AFP journalist Chris Rickleton"),

@@ -541,7 +541,7 @@ def field_mentions(doc: Doc, field_name: str, text: str) -> list[Mention]:
     for rule in (organisation_names, event_names, initial_names):
         ruled += [m for m in rule(text, field_name) if not _overlaps(m, _spans(ruled))]
     model = []
-    for span in doc.ents:
+    for span in whole_institution_names(doc):
         if span.label_ in ENTITY_LABELS:
             in_table = any(lo <= span.start_char < hi for lo, hi in tables)
             model += mention_pieces(span, field_name, text, in_table)
@@ -554,6 +554,32 @@ def field_mentions(doc: Doc, field_name: str, text: str) -> list[Mention]:
     found += table_names(text, field_name, tables, found)
     found += gazetteer_names(text, field_name, found)
     return mark_usage(doc, field_name, text, found, tables, skip=max((m.end for m in dateline), default=0))
+
+
+_NAME_CONNECTORS = frozenset("for of and on".split())
+
+
+def whole_institution_names(doc: Doc) -> list[Span]:
+    """The model's spans, with an institution's name made whole when the model cut it before
+    "in <place>'s": in "the Organization for Security and Co-operation in Europe's mission" the
+    possessive belongs to the whole name, so "in Europe" is part of it. Only a name of three
+    words or more that already joins words with for/of/and/on ("Reuters in London's district"
+    stays two names)."""
+    ents = list(doc.ents)
+    out, i = [], 0
+    while i < len(ents):
+        span = ents[i]
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (nxt is not None and span.label_ == "ORG" and nxt.label_ in ("GPE", "LOC") and len(span) >= 3
+                and nxt.start == span.end + 1 and doc[span.end].lower_ == "in"
+                and any(tok.lower_ in _NAME_CONNECTORS for tok in span[1:-1])
+                and nxt.end < len(doc) and doc[nxt.end].tag_ == "POS"):
+            out.append(Span(doc, span.start, nxt.end, label="ORG"))
+            i += 2
+            continue
+        out.append(span)
+        i += 1
+    return out
 
 
 def _common_word(m: Mention, doc: Doc, lower_words: set[str]) -> bool:
