@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from flows.nlp import load_nlp  # noqa: E402
+from models.nlp import load_nlp  # noqa: E402
 from transforms.extract import extract_article, field_texts  # noqa: E402
 from transforms.ingest import ingest_frames  # noqa: E402
 from transforms.quote_filter import load_model  # noqa: E402

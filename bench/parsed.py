@@ -35,7 +35,7 @@ class ParsedArticle:
 
 def parsed_articles(folder: Path, cache_dir: Path = CACHE_DIR) -> list[ParsedArticle]:
     """Every article of the folder with its title and body Docs, parsing only what is not cached."""
-    from flows.nlp import load_nlp
+    from models.nlp import load_nlp
 
     nlp = load_nlp()
     docs_file, index_file = _cache_files(folder, cache_dir)

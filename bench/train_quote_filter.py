@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "shared" / "eval"))
 import score_quotes as sq  # noqa: E402
 
-from flows.nlp import load_nlp  # noqa: E402
+from models.nlp import load_nlp  # noqa: E402
 from transforms.entities import extract_entities  # noqa: E402
 from transforms.extract import field_texts  # noqa: E402
 from transforms.ingest import ingest_frames  # noqa: E402

@@ -76,7 +76,7 @@ def check(address: str, warm_up: bool = False, timeout: float = CONNECT_TIMEOUT_
             more = f" (and {len(problems) - 1} more workers)" if len(problems) > 1 else ""
             raise ClusterUnusable(problems[0] + more)
         if warm_up:
-            from flows.nlp import start_worker
+            from models.nlp import start_worker
 
             for worker in threads:
                 distributed.fire_and_forget(client.submit(start_worker, workers=[worker], pure=False))

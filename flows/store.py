@@ -195,7 +195,7 @@ def code_fingerprint() -> dict[str, str]:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "missing"
-    return {"transforms": files_hash(*(f"transforms/**/{suffix}" for suffix in TRANSFORM_FILES), "flows/nlp.py"),
+    return {"transforms": files_hash(*(f"transforms/**/{suffix}" for suffix in TRANSFORM_FILES), "models/nlp.py"),
             "packages": ",".join(f"{k}=={v}" for k, v in packages.items()),
             "expectations": files_hash("expectations/*.py", "expectations/*.json")}
 

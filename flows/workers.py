@@ -8,7 +8,7 @@ go to the workers as they free up and the rows come back in article order. The m
 import spaCy or load the model unless it runs the extraction itself (one usable CPU, or
 NEWSPIPE_NLP_WORKERS=0 or 1).
 
-Workers are started with "spawn": a fresh interpreter that imports only flows.nlp (spaCy, the
+Workers are started with "spawn": a fresh interpreter that imports only models.nlp (spaCy, the
 model, the transforms), instead of a fork of the main process with Prefect, Polars and Great
 Expectations in it.
 """
@@ -20,7 +20,7 @@ import threading
 
 import polars as pl
 
-from flows.nlp import extract_chunk, start_worker
+from models.nlp import extract_chunk, start_worker
 from transforms import schemas
 from transforms.frames import to_frame
 

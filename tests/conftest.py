@@ -15,7 +15,7 @@ EURONEWS_SEED = SEEDS / "002_3ba45e97169d3520.txt"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from flows.nlp import load_nlp
+    from models.nlp import load_nlp
     return load_nlp()
 
 

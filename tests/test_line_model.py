@@ -106,8 +106,8 @@ def test_a_model_that_keeps_nothing_leaves_the_rules_body():
 
 def test_the_model_file_counts_in_the_fingerprint(tmp_path, monkeypatch):
     (tmp_path / "transforms").mkdir()
-    (tmp_path / "flows").mkdir()
-    (tmp_path / "flows" / "nlp.py").write_text("")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "nlp.py").write_text("")
     (tmp_path / "transforms" / "clean.py").write_text("")
     model = tmp_path / "transforms" / "line_model.json"
     model.write_text('{"trees": []}')

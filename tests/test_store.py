@@ -176,7 +176,7 @@ def test_the_code_fingerprint_follows_the_transforms():
 
 
 def _code_tree(root: Path) -> dict[str, Path]:
-    files = {"flows/nlp.py": "", "transforms/dates.py": "", "transforms/clean/__init__.py": "",
+    files = {"models/nlp.py": "", "transforms/dates.py": "", "transforms/clean/__init__.py": "",
              "transforms/clean/headline.py": "", "transforms/lexicons/calendar.toml": '[months.en]\nnames = ["january"]\n'}
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,8 @@ worker process.
 spaCy and the transforms are imported inside the functions: the main process names
 `start_worker` and `extract_chunk` for its worker processes (flows/workers.py) without loading
 spaCy itself, and a worker imports spaCy, the model and the transforms but not Prefect or Polars.
+Outside flows/, so that the transforms' tests and the bench scripts load the models without the
+orchestration package; the code fingerprint counts this file with the transforms.
 """
 from functools import cache
 import os
