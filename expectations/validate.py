@@ -42,6 +42,16 @@ class ValidationReport:
     index_path: pathlib.Path
 
 
+def read_report(report_dir: pathlib.Path) -> ValidationReport:
+    """The report written into report_dir (its summary.json), as it was when validated: a run
+    whose tables and suites are the published ones carries the published report."""
+    summary_path = report_dir / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    return ValidationReport(success=summary["success"], failed_critical=summary["failed_critical"],
+                            warnings=summary["warnings"], summary_path=summary_path,
+                            index_path=report_dir / "index.html")
+
+
 def load_suite(name: str) -> dict:
     """The suite `name` as stored in expectations/<name>.json."""
     return json.loads((SUITE_DIR / f"{name}.json").read_text(encoding="utf-8"))

