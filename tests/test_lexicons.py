@@ -4,6 +4,7 @@ import re
 import pytest
 
 from transforms import lexicons
+from transforms.lexicons import cldr
 from transforms.dates import published_date
 
 FILES = sorted(p.stem for p in lexicons.FOLDER.glob("*.toml"))
@@ -20,7 +21,7 @@ def test_every_list_is_keyed_by_language():
 
 def test_patterns_compile():
     for name, list_name in [("end_of_article", "headings"), ("bylines", "openers"), ("credits", "credit_line_start"),
-                            ("calendar", "month_in_dateline")]:
+                            ("datelines", "relative_time")]:
         re.compile(lexicons.alternatives(name, list_name))
     for entry in lexicons.records("page_furniture", "line_start"):
         re.compile("|".join(entry["pattern"]))
@@ -28,8 +29,9 @@ def test_patterns_compile():
 
 def test_entries_keep_file_order_and_split_word_strings():
     assert lexicons.entries("bylines", "openers")[:3] == ("by", "from", "written by")
-    assert lexicons.entries("bylines", "openers", "fr") == ("par",)
-    assert lexicons.entries("datelines", "keywords") == ("published", "updated", "posted", "modified")
+    assert lexicons.entries("bylines", "openers", "fr")[0] == "par"
+    assert lexicons.entries("datelines", "published", "en") == ("published", "posted")
+    assert lexicons.entries("datelines", "updated", "fr") == ("mis à jour", "modifié")
     assert "you" in lexicons.words("function_words", "function_words", "en")
     assert "you" not in lexicons.words("function_words", "function_words", "de")
 
@@ -40,12 +42,23 @@ def test_labelled_entries_carry_their_label():
     assert lexicons.labelled("page_furniture", "substrings")[0] == ("copy to clipboard", "share button")
 
 
-def test_month_names_are_numbered_in_every_language():
-    months = lexicons.numbered("calendar", "months")
+def test_month_names_come_from_cldr_in_every_language():
+    months = cldr.calendar_names("months")
     assert (months["january"], months["sept"], months["märz"], months["décembre"], months["mei"]) == (1, 9, 3, 12, 5)
-    for lang, table in lexicons.lexicon("calendar")["months"].items():
-        assert all(len(forms) == 12 for forms in table.values()), lang
-    assert lexicons.numbered("calendar", "weekdays", "en")["thurs"] == 4
+    assert months["marca"] == months["marzec"] == months["mar"] == 3       # Polish genitive and nominative
+    assert months["janv"] == 1 and months["set"] == 9 and months["sty"] == 1
+    for lang in cldr.languages():
+        assert sorted(set(cldr.calendar_names("months", (lang,)).values())) == list(range(1, 13)), lang
+    assert cldr.calendar_names("weekdays", ("en",))["thurs"] == 4          # calendar.toml adds what CLDR lacks
+    assert cldr.calendar_names("weekdays")["lundi"] == cldr.calendar_names("weekdays")["poniedziałek"] == 1
+
+
+def test_abbreviations_only_when_asked():
+    english = cldr.calendar_names("months", ("en",))
+    assert english["sep"] == english["sept"] == english["september"] == 9 and "marca" not in english
+    names = cldr.calendar_names("months", abbreviations=False)
+    assert names["marca"] == 3 and "set" not in names and "janv" not in names and "sept" not in names
+    assert "mo" not in cldr.calendar_names("weekdays")                      # two letters: too short to tell
 
 
 def test_dates_read_the_month_names_of_the_calendar():
@@ -55,6 +68,7 @@ def test_dates_read_the_month_names_of_the_calendar():
 
 def test_a_lexicon_is_read_once():
     assert lexicons.lexicon("calendar") is lexicons.lexicon("calendar")
+    assert cldr.calendar_names("months") is cldr.calendar_names("months")
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -10,7 +10,9 @@ paragraph, each line stripped. It needs no knowledge of any site:
    gallery counters, template residue: `furniture.py`). Bylines ("By Jane Doe"), datelines
    ("Published ...", "Associated Press November 19, 2019, 9:02 AM") and photo credits ("Copyright
    REUTERS/...", "(Manu Fernandez/AP)", "Photo: ...", captions ending in an agency) are metadata
-   (`metadata.py`). Headings that open a page's tail ("You might also like", "Related",
+   (`metadata.py`), in English, German, French, Spanish, Italian, Portuguese, Polish and Dutch
+   ("Von Anna Schmidt", "Publié le 3 mars 2024"; what a dateline is made of in each language:
+   `dateline_words.py`). Headings that open a page's tail ("You might also like", "Related",
    "Comments", "Most read", in the frequent languages) are end markers. The word lists, phrases
    and patterns are data: transforms/lexicons/.
 2. Context: runs of adjacent short lines (menus), lines repeated on the page, dated or numbered

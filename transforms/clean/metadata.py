@@ -3,8 +3,8 @@
 "(Manu Fernandez/AP)", a caption ending in an agency), and the page's `byline`, `dateline`,
 `publisher`, `credits` and `published` taken from them.
 
-The words and patterns are data: transforms/lexicons/bylines.toml, credits.toml, datelines.toml
-and calendar.toml.
+The words and patterns are data: transforms/lexicons/bylines.toml and credits.toml here, the
+words of a dateline in every language in dateline_words.py (from datelines.toml and CLDR).
 """
 from __future__ import annotations
 
@@ -12,29 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 import re
 
+from transforms.clean import dateline_words as dw
 from transforms.clean.lines import DIGIT, Line
 from transforms.dates import publication_date
-from transforms.lexicons import alternatives, entries, numbered, words
+from transforms.lexicons import alternatives, entries, words
 
 # ---- bylines ------------------------------------------------------------------------------------
-_BYLINE = re.compile(r"^(" + alternatives("bylines", "openers") + r")\s+(.{2,80})$", re.I)
-_BYLINE_WORDS = frozenset(re.match(r"\w+", opener).group(0) for opener in entries("bylines", "openers"))
-_BYLINE_NAME_ENDS = words("bylines", "name_ends")
+_OPENERS = entries("bylines", "openers") + entries("bylines", "openers_before_a_name")
+_BYLINE = re.compile(r"^(" + "|".join(_OPENERS) + r")\s+(.{2,80})$", re.I)
+_BYLINE_WORDS = frozenset(re.match(r"\w+", opener).group(0) for opener in _OPENERS)
+_BEFORE_A_NAME = re.compile(alternatives("bylines", "openers_before_a_name"), re.I)
+_NAME_PARTICLES = words("bylines", "name_particles")
 _BY_IN_LINE = re.compile(r"\b[Bb]y\s+([A-Z][^|•·]{2,60})")
-# ---- datelines ----------------------------------------------------------------------------------
-_MONTH = "(" + alternatives("calendar", "month_in_dateline") + ")"
-_DATE = re.compile(
-    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b|"
-    rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}\b|\b\d{{1,2}}:\d{{2}}\b|"
-    r"\b\d+\s+(min(ute)?s?|hours?|hrs?|days?|weeks?)\s+ago\b|\b(yesterday|today)\b|"
-    r"\d{4}年|\d{4}년|\b(published|updated|posted|last modified)\b", re.I)
-_MONTH_NAMES = frozenset(numbered("calendar", "months", "en"))
-_DATE_KEYWORDS = words("datelines", "keywords")
-# (digit-led patterns: the regex engine then skips quickly to the digits)
-_NUMDATE = re.compile(r"[0-9](?:[0-9]{0,3}[./-][0-9]{1,2}[./-][0-9]{2,4}\b|[0-9]?:[0-9]{2}"
-                      r"|[0-9]{3}\s*[年년]|[0-9]?\s*[月월일日])")
-_DATE_TOKENS = (_MONTH_NAMES | frozenset(numbered("calendar", "weekdays", "en")) | _DATE_KEYWORDS
-               | words("datelines", "time_words") | words("datelines", "other_words"))
+# A byline's name is over at an English name end in any case ("Jane Doe On May 3"), another
+# language's in lower case ("Jean Dupont, le 3 mars"; "Jean Le Gall" keeps its "Le").
+_ENGLISH_NAME_ENDS = words("bylines", "name_ends", "en")
+_NAME_ENDS = words("bylines", "name_ends")
 # A wire dateline opens with the place in capitals: "LONDON 1996-08-30", "NICE, France Aug 30".
 _WIRE_PLACE = re.compile(r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3}(?:,| \d| [A-Z][a-z]{2})")
 # ---- credits ------------------------------------------------------------------------------------
@@ -42,7 +35,7 @@ _CREDIT_WORDS = words("credits", "credit_words")
 _CREDIT_FIRST = words("credits", "credit_first_words")
 _CREDIT_START = re.compile(alternatives("credits", "credit_line_start"))
 _AGENCY = words("credits", "agencies") | words("credits", "agency_suffixes")
-_NOT_A_PLACE = _AGENCY | _DATE_KEYWORDS
+_NOT_A_PLACE = _AGENCY | dw.KEYWORDS
 _CREDIT_END = re.compile(r"(?:/\s*(?:" + alternatives("credits", "credit_line_end_after_slash") + ")|"
                          + alternatives("credits", "credit_line_end") + r")\s*\)?$")
 _CAPTION_CREDIT = re.compile(
@@ -57,7 +50,7 @@ _INLINE_CREDIT = re.compile(
 # A line can only be a byline, dateline or credit if it starts with one of these words, holds a
 # digit, a slash, a parenthesis or one of the agency/date words (a cheap gate).
 _META_FIRST = _BYLINE_WORDS | _CREDIT_FIRST
-_META_WORDS = words("credits", "agencies") | _DATE_KEYWORDS
+_META_WORDS = words("credits", "agencies") | dw.KEYWORDS
 
 
 def could_be_metadata(text: str, first: str, tokset: set) -> bool:
@@ -77,19 +70,26 @@ def metadata_kind(text: str, low: str, toks: list[str], tokset: set, nw: int, se
                 and _CREDIT_END.search(low[-48:]))):
         if nw <= 12 or low.startswith(("copyright", "photo", "image", "credit", "(")) and nw <= 40:
             return "credit: photo credit or copyright line"
-    dated = _is_dated(text, tokset)
+    dated = dw.is_dated(text, low, tokset)
     if toks and toks[0] in _BYLINE_WORDS:
         m = _BYLINE.match(text)
         if m and (nw <= 10 and not sent_end or dated):
             who = byline_name(m.group(2)).split()
             caps = sum(1 for w in who if w[:1].isupper() or w[:1] == "@")
-            if who and len(who) <= 8 and caps >= max(1, len(who) // 2):
+            if who and len(who) <= 8 and caps >= max(1, len(who) // 2) \
+                    and (not _BEFORE_A_NAME.fullmatch(m.group(1)) or _person_name(who)):
                 return "byline: 'By ...' line"
     if dated and text[0] not in "—–-":
-        rest = [t for t in toks if not t.isdigit() and t not in _DATE_TOKENS and not DIGIT.match(t)]
-        if (len(rest) <= 3 or len(rest) == 4 and not sent_end) and nw <= 16:
+        rest = dw.other_words(toks)
+        if (rest <= 3 or rest == 4 and not sent_end) and nw <= 16:
             return "dateline: date/time line"
     return None
+
+
+def _person_name(who: list[str]) -> bool:
+    """Two to four words, each capitalised or a name particle ("Jan de Vries", not "Locks")."""
+    return 2 <= len(who) <= 4 and all(w[:1].isupper() or w in _NAME_PARTICLES for w in who) \
+        and sum(w[:1].isupper() for w in who) >= 2
 
 
 def caption_credit(text: str, n: int, nw: int, toks: list[str]) -> str | None:
@@ -102,16 +102,6 @@ def caption_credit(text: str, n: int, nw: int, toks: list[str]) -> str | None:
             and _CAPTION_CREDIT.search(text[-70:]):
         return "caption: photo caption ending in a photographer/agency credit"
     return None
-
-
-def _is_dated(text: str, tokset: set) -> bool:
-    """The line holds a date or time (month name and number, 19/11/2019, 9:02, '3 hours ago')."""
-    if not tokset.isdisjoint(_DATE_KEYWORDS):
-        return True
-    if not DIGIT.search(text):
-        return False
-    return (not tokset.isdisjoint(_MONTH_NAMES) or "ago" in tokset or "today" in tokset
-            or "yesterday" in tokset or _NUMDATE.search(text) is not None)
 
 
 def is_wire_dateline(ln: Line) -> bool:
@@ -144,11 +134,13 @@ def credit_text(ln: Line) -> str:
 def byline_name(s: str) -> str:
     """'Jane Doe | May 3, 2019' -> 'Jane Doe'; 'Jo Roe jo@x.com (509)' -> 'Jo Roe'."""
     out = []
-    for tok in s.split():
+    toks = s.split()
+    for i, tok in enumerate(toks):
         bare = tok.strip(",;")
         low = bare.lower()
         if (not bare or "@" in bare or any(c.isdigit() for c in bare) or bare[0] in "(|•·–—-[/"
-                or low in _MONTH_NAMES or low in _BYLINE_NAME_ENDS):
+                or low in dw.KEYWORDS or low in _ENGLISH_NAME_ENDS or bare in _NAME_ENDS
+                or low in dw.MONTH_NAMES and i + 1 < len(toks) and toks[i + 1][:1].isdigit()):
             break
         out.append(tok)
     return " ".join(out).strip(" ,;|-")
@@ -216,9 +208,9 @@ def _nearest_byline_and_dateline(found: list[tuple[int, str, Line]], anchor: int
 def _words_before_the_date(dateline: str) -> str | None:
     """"Associated Press November 19, 2019, 9:02 AM" -> "Associated Press": a page's publisher.
     (In an article as written they are a wire dateline's place: "NEW YORK 1996-08-30".)"""
-    m = _DATE.search(dateline)
+    m = dw.DATE.search(dateline)
     lead = dateline[:m.start()].strip(" ,-|•·") if m else ""
     if lead and 1 <= len(lead.split()) <= 4 and lead[0].isupper() \
-            and not any(w.lower().strip(":,") in _DATE_TOKENS for w in lead.split()):
+            and not any(w.lower().strip(":,") in dw.ALL_WORDS for w in lead.split()):
         return lead
     return None

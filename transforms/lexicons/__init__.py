@@ -7,10 +7,11 @@ A lexicon file (`<lexicon>.toml`) holds named lists; each list is a table keyed 
   literal strings ('...', where a backslash is a backslash); a pattern's alternatives are
   written one a line and joined with `|` in code;
 - a table: labelled entries (label -> a string or an array), or, in `calendar.toml`, numbered
-  names (`names`, `abbreviations`: the n-th entry is month or weekday n; an entry may be an
-  array of several forms).
+  forms (form -> number: `sept = 9`).
 A word or phrase is written once, in the list that says what it is; the code builds the sets
-and regexes it needs from these lists (`transforms/clean/`, `transforms/dates.py`). The files
+and regexes it needs from these lists (`transforms/clean/`, `transforms/dates.py`). Where a
+maintained package holds a list, it is read from there instead: month and weekday names come
+from CLDR through babel (`cldr.py`), and a lexicon file keeps only what CLDR lacks. The files
 count in the code fingerprint, so changing a list re-cleans the corpus.
 """
 from __future__ import annotations
@@ -62,13 +63,7 @@ def records(name: str, list_name: str) -> tuple[dict, ...]:
 
 
 def numbered(name: str, list_name: str, *languages: str) -> dict[str, int]:
-    """Form -> number (1 for the first entry) of a list of numbered names ("january" -> 1,
-    "sept" -> 9), over its sub-lists (`names`, then `abbreviations`) and languages in order."""
-    out: dict[str, int] = {}
-    tables = lexicon(name)[list_name]
-    for lang in languages or tables:
-        for forms in tables[lang].values():
-            for number, entry in enumerate(forms, 1):
-                for form in _items(entry):
-                    out[form] = number
-    return out
+    """Form -> number of a list of numbered forms (`[months.en]`, `sept = 9`) in `languages`
+    (default: every language of the list), in file order."""
+    tables = lexicon(name).get(list_name, {})
+    return {form: number for lang in languages or tables for form, number in tables[lang].items()}
