@@ -16,7 +16,7 @@ import time
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from transforms import line_model  # noqa: E402
+from transforms.clean import line_model  # noqa: E402
 from transforms.clean import clean_text  # noqa: E402
 from transforms.decode import Rejected, decode_bytes  # noqa: E402
 

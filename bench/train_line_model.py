@@ -1,6 +1,6 @@
 """Train the cleaner's line model, cross-validated by site, and compare it with the rules.
 
-    python bench/train_line_model.py            # writes transforms/line_model.json (about 2 minutes)
+    python bench/train_line_model.py            # writes transforms/clean/line_model.json (about 2 minutes)
     python bench/train_line_model.py --cv       # the site-grouped CV table, rules against the model (about 7 minutes)
     python bench/train_line_model.py --check    # rebuild and compare with the shipped file, byte for byte
 
@@ -39,7 +39,7 @@ sys.path.insert(0, str(SHARED / "eval"))
 import score_cleaning  # noqa: E402
 import score_snippets  # noqa: E402
 
-from transforms import line_model  # noqa: E402
+from transforms.clean import line_model  # noqa: E402
 from transforms.clean import clean_text  # noqa: E402
 from transforms.decode import Rejected, decode_bytes  # noqa: E402
 
@@ -51,6 +51,7 @@ PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 32, "max_de
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
           "num_threads": 1, "deterministic": True, "force_row_wise": True, "seed": 7, "verbose": -1}
 ROUNDS = 150
+MAX_PAGE_LINES = 200
 TOKEN = re.compile(r"\w+")
 
 
@@ -122,6 +123,15 @@ def labels(lines: list[str], gold: dict) -> np.ndarray:
     return y
 
 
+def weights(a: dict) -> np.ndarray:
+    """What a line's label weighs in training: the square root of its words (the scorers count
+    words, but a short line of furniture matters to a reader too), a page at most as much as
+    MAX_PAGE_LINES lines. (Weighing a line by its share of the page's article words, as the body
+    scorer does, scored the same in cross-validation and let more short furniture through.)"""
+    words = np.array([len(text.split()) for text in a["lines"]], dtype=float)
+    return np.sqrt(1 + words) * min(1.0, MAX_PAGE_LINES / max(len(words), 1))
+
+
 def body_of(a: dict, keep: np.ndarray) -> str:
     final = np.where(a["candidates"], keep, a["rule_keep"])
     return "\n\n".join(t for t, k in zip(a["lines"], final) if k)
@@ -144,11 +154,9 @@ def score_part(pages: list[dict], bodies: dict[str, str], titles: dict[str, str]
     return out
 
 
-def train(xs, ys, rounds=ROUNDS):
-    """Lines weigh by their words (the scorers count words), a page at most as much as 200 lines."""
+def train(xs, ys, ws, rounds=ROUNDS):
     import lightgbm as lgb
-    x, y = np.vstack(xs), np.concatenate(ys)
-    weight = np.concatenate([np.sqrt(1 + np.expm1(xp[:, 0])) * min(1.0, 200 / max(len(xp), 1)) for xp in xs])
+    x, y, weight = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     known = y >= 0
     data = lgb.Dataset(x[known], y[known], weight=weight[known], feature_name=[f"f{i}" for i in range(x.shape[1])],
                        free_raw_data=False)
@@ -176,16 +184,17 @@ def fit(pages: list[dict], analysed: dict) -> tuple:
             first_oof[p["id"]] = 1 / (1 + np.exp(-forest.raw_scores(analysed[p["id"]]["x"])))
     first = train_xy(pages, analysed)
     stacked = train([line_model.stack_features(analysed[p["id"]]["x"], first_oof[p["id"]]) for p in pages],
-                    [analysed[p["id"]]["y"] for p in pages])
+                    [analysed[p["id"]]["y"] for p in pages], [weights(analysed[p["id"]]) for p in pages])
     return first, stacked
 
 
 def train_xy(pages, analysed):
-    return train([analysed[p["id"]]["x"] for p in pages], [analysed[p["id"]]["y"] for p in pages])
+    return train([analysed[p["id"]]["x"] for p in pages], [analysed[p["id"]]["y"] for p in pages],
+                 [weights(analysed[p["id"]]) for p in pages])
 
 
 def to_model(first, stacked, switch_cost: float = 0.0, bias: float = 0.0) -> dict:
-    return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/line_model.py",
+    return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/clean/line_model.py",
             "lightgbm_params": PARAMS, "rounds": ROUNDS, "switch_cost": switch_cost, "bias": bias,
             "features": line_model.FEATURES, "stacked_features": line_model.STACKED,
             "trees": [_round_tree(t) for t in first.dump_model()["tree_info"]],

@@ -148,7 +148,7 @@ def _nothing_changed(args) -> str | None:
 
 
 def _clean(path: Path, explain: bool, out_dir: Path | None = None) -> int:
-    from transforms import line_model
+    from transforms.clean import line_model
     from transforms.clean import REPEAT_MIN_ARTICLES, clean_text
     from transforms.decode import Rejected, decode_bytes
 

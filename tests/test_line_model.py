@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from flows import store
-from transforms import line_model
+from transforms.clean import line_model
+from transforms.clean.forest import ROW_BLOCK
 from transforms.clean import clean_text
 
 # One tree: x0 <= 0.5 ? (x1 <= 2 ? -1 : 0.5) : 2, as LightGBM dumps it.
@@ -25,7 +26,7 @@ def test_the_forest_walks_every_tree_for_every_line():
 
 def test_a_long_page_is_scored_a_block_of_lines_at_a_time_with_the_same_result():
     forest = line_model.Forest.from_dump([TREE])
-    x = np.random.default_rng(3).uniform(-1, 4, size=(3 * line_model.ROW_BLOCK + 5, 2))
+    x = np.random.default_rng(3).uniform(-1, 4, size=(3 * ROW_BLOCK + 5, 2))
     expected = [forest.raw_scores(row[None])[0] for row in x]
     assert forest.raw_scores(x).tolist() == expected
     assert forest.raw_scores(np.zeros((0, 2))).tolist() == []
@@ -105,11 +106,11 @@ def test_a_model_that_keeps_nothing_leaves_the_rules_body():
 
 
 def test_the_model_file_counts_in_the_fingerprint(tmp_path, monkeypatch):
-    (tmp_path / "transforms").mkdir()
+    (tmp_path / "transforms" / "clean").mkdir(parents=True)
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "nlp.py").write_text("")
-    (tmp_path / "transforms" / "clean.py").write_text("")
-    model = tmp_path / "transforms" / "line_model.json"
+    (tmp_path / "transforms" / "clean" / "pipeline.py").write_text("")
+    model = tmp_path / "transforms" / "clean" / "line_model.json"
     model.write_text('{"trees": []}')
     monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
     before = store.code_fingerprint().transforms

@@ -37,8 +37,10 @@ paragraph, each line stripped. It needs no knowledge of any site:
 6. Inside the block (`verdicts.py`), short lines between paragraphs (quotes, subheadings, list
    items) are kept; labels, captions before a credit, repeats and a trailing run of short lines
    are dropped.
-7. On a page, the learned line model (`line_model.py`) has the last word on which lines are the
-   body: the verdicts above are among its evidence. Title and metadata stay the rules'.
+7. On a page, the learned line model has the last word on which lines are the body: the
+   verdicts above are among its evidence (`line_features.py` makes them numbers with the line's
+   shape and its neighbours', `forest.py` evaluates the trees, `line_model.py` decides and
+   explains; the trees are `line_model.json`). Title and metadata stay the rules'.
 
 Every line gets a `LineDecision` whose reason says why, for `newspipe clean FILE --explain`.
 `pipeline.py` runs the steps in this order. No I/O but the shipped model's file and the word

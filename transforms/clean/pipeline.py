@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from transforms import line_model
+from transforms.clean import line_model
 from transforms.clean.blocks import HEADER_LINES, article_block, mark_runs
 from transforms.clean.features import glance, line_features
 from transforms.clean.furniture import furniture_sign
@@ -16,7 +16,7 @@ from transforms.clean.metadata import page_metadata
 from transforms.clean.shared_lines import mark_shared_lines
 from transforms.clean.verdicts import apply_body_model, decide_lines, trim_block_edges
 
-SHIPPED = "shipped"     # clean_text's default body model: transforms/line_model.json
+SHIPPED = "shipped"     # clean_text's default body model: transforms/clean/line_model.json
 _FULL_TOP = 60          # lines always examined in full (the page top, where a headline may sit)
 
 
@@ -47,7 +47,7 @@ def clean_text(text: str, seen_in: Mapping[int, int] | None = None, body_model=S
     hold the line; without it no line is judged by its repetition across articles. On a web page
     `body_model` (a callable PageLines -> [(keep, reason) or None per line]) decides which lines
     are the body; the rules' verdicts are among its evidence. None: the rules decide; the
-    default is the model that ships with the code (transforms/line_model.py)."""
+    default is the model that ships with the code (transforms/clean/line_model.py)."""
     if not isinstance(text, str):
         text = str(text or "")
     raw_lines = text.split("\n")

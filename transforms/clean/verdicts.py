@@ -204,10 +204,11 @@ def trim_block_edges(lines: list[Line], verdicts: Verdicts, block: Block) -> Non
 
 def apply_body_model(body_model, lines: list[Line], verdicts: Verdicts, headline: Headline, block: Block) -> None:
     """Let a body model (PageLines -> [(keep, reason) or None per line]) decide which of the lines
-    it may judge (not the headline, not metadata) are the body; the rules' verdicts are among
-    its evidence and stay in the reason."""
+    it may judge (not the headline, not metadata, not a line the corpus counts made furniture:
+    the model is trained page by page and never sees those counts) are the body; the rules'
+    verdicts are among its evidence and stay in the reason."""
     keep, roles = verdicts.keep, verdicts.roles
-    candidates = [not headline.is_title[i] and roles.get(ln.no, ("",))[0] in ("body", "boilerplate")
+    candidates = [not headline.is_title[i] and not ln.shared and roles.get(ln.no, ("",))[0] in ("body", "boilerplate")
                   for i, ln in enumerate(lines)]
     decided = body_model(PageLines(lines, list(keep), headline.is_title, candidates, block.start, block.end,
                                    headline.anchor))

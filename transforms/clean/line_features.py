@@ -1,0 +1,304 @@
+"""What a body model knows about each line of a web page, as numbers.
+
+The rules (`lines.py`, `blocks.py`, `verdicts.py`) describe every line: its kind, metadata,
+end-of-article headings, menus, the block they would keep. Here those descriptions, the line's
+own shape (stop-word share for the page's language from `stopwordsiso`, punctuation, capitals,
+digits, URL shapes), its place on the page and the same facts about its neighbours become one
+row of FEATURES per line; `stack_features` adds what a first model thought of the line's
+surroundings.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+import math
+import re
+
+import numpy as np
+
+from transforms.clean.lines import JUNK, PROSE, WEAK
+
+KINDS = PROSE + 1
+STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
+NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
+WINDOWS = (1, 3, 6)
+
+_WORD = re.compile(r"\w+")
+HEAD_CHARS = 2000               # characters of a line its shape is measured on
+_URLISH = re.compile(r"https?://|www\.|@\w|\S@\S|\.(?:com|org|net|html?)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> dict[str, frozenset]:
+    """Stop-word lists of the languages the pages come in (stopwordsiso's, maintained upstream)."""
+    import stopwordsiso
+    return {lang: frozenset(stopwordsiso.stopwords(lang)) for lang in STOPWORD_LANGUAGES}
+
+
+OWN = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" for k in range(KINDS)),
+       "meta", "end_marker", "barrier", "numeric", "sentence_end", "log_repeats", "log_run", "shared",
+       "in_widget", "rule_keep", "in_rule_block", "is_title", "candidate", "ends_colon", "ends_question",
+       "digit_share", "upper_share", "capitalised_share", "commas_per_word", "urlish", "separators",
+       "starts_with_symbol", "blank_before", "blank_after", "rule_score"]
+# Where the line stands against the end-of-article headings and the comments, unclipped
+# distances to the rules' block, and how much of its vocabulary it shares with the headline and
+# with the page's densest run of prose (a teaser of another story shares little).
+BARRIER_CONTEXT = ["barriers_above", "barriers_below", "barriers_from_run", "comments_above", "signed_log_from_start",
+                   "signed_log_from_end", "signed_log_from_anchor", "log_words_to_run", "main_run_share"]
+TOPIC_CONTEXT = ["title_overlap", "run_overlap"]
+CONTEXT = ["position", "words_before_share", "after_anchor", "from_anchor", "from_block_start", "to_block_end",
+           *(f"{side}_{what}_{w}" for w in WINDOWS for side in ("up", "down")
+             for what in ("log_words", "prose", "rule_keep")),
+           "up_prose_distance", "down_prose_distance", "in_main_run", "main_run_distance",
+           "page_log_lines", "page_log_words", "page_rule_keep_share", "page_english",
+           *BARRIER_CONTEXT, *TOPIC_CONTEXT]
+NEIGHBOUR_OWN = ["log_words", "stop_share", "iso_stop_share", "kind_6", "kind_5", "kind_0", "sentence_end",
+                 "rule_keep", "end_marker", "candidate", "is_title"]
+FEATURES = [*OWN, *CONTEXT, *(f"n{d:+d}_{name}" for d in NEIGHBOURS for name in NEIGHBOUR_OWN)]
+# The second stage also sees what the first one thought of the line's surroundings.
+STACK_WINDOWS = (3, 6, 12)
+STACKED = [*FEATURES, *(f"p{d:+d}" for d in (0, *NEIGHBOURS)),
+           *(f"{side}_p_{w}" for w in STACK_WINDOWS for side in ("up", "down")), "page_p_mean", "page_p_max",
+           "p_minus_page_mean"]
+
+
+def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The first stage's features plus its probabilities around each line."""
+    n = len(p)
+    cols = [p]
+    cols += [_shifted(p, d) for d in NEIGHBOURS]
+    for w in STACK_WINDOWS:
+        for up in (True, False):
+            cols.append(_window(p, w, up) / w)
+    mean = p.mean() if n else 0.0
+    cols += [np.full(n, mean), np.full(n, p.max() if n else 0.0), p - mean]
+    return np.hstack([x, np.stack(cols, axis=1)])
+
+
+def page_features(page) -> np.ndarray:
+    """One row of FEATURES per line of `page` (clean.PageLines)."""
+    lines = page.lines
+    n = len(lines)
+    if not n:
+        return np.zeros((0, len(FEATURES)))
+    toks = [_WORD.findall(ln.text.lower()) if ln.words < 400 else _WORD.findall(ln.text[:3000].lower())
+            for ln in lines]
+    lang, iso = _page_language(toks)
+    own = _own_columns(page, toks, iso)
+    col = {name: k for k, name in enumerate(OWN)}
+    words = np.array([ln.words for ln in lines], dtype=float)
+    prose = own[:, col["kind_6"]]
+    keep = own[:, col["rule_keep"]]
+    ctx = np.zeros((n, len(CONTEXT)))
+    total = max(words.sum(), 1.0)
+    before = np.concatenate([[0.0], np.cumsum(words)[:-1]])
+    idx = np.arange(n)
+    ctx[:, 0] = idx / n
+    ctx[:, 1] = before / total
+    ctx[:, 2] = idx > page.anchor
+    ctx[:, 3] = np.clip((idx - page.anchor) / 50.0, -2, 2)
+    ctx[:, 4] = np.clip((idx - page.start) / 50.0, -2, 2)
+    ctx[:, 5] = np.clip((page.end - idx) / 50.0, -2, 2)
+    k = 6
+    for w in WINDOWS:
+        for up in (True, False):
+            for values, log in ((words, True), (prose, False), (keep, False)):
+                summed = _window(values, w, up)
+                ctx[:, k] = np.log1p(summed) if log else summed / w
+                k += 1
+    ctx[:, k] = np.log1p(_distance(prose > 0, up=True))
+    ctx[:, k + 1] = np.log1p(_distance(prose > 0, up=False))
+    in_run, run_distance = _main_run(lines)
+    ctx[:, k + 2] = in_run
+    ctx[:, k + 3] = np.log1p(run_distance)
+    ctx[:, k + 4] = math.log1p(n)
+    ctx[:, k + 5] = math.log1p(total)
+    ctx[:, k + 6] = keep.mean()
+    ctx[:, k + 7] = lang == "en"
+    k += 8
+    ctx[:, k:k + len(BARRIER_CONTEXT)] = _barrier_context(page, words, in_run > 0)
+    k += len(BARRIER_CONTEXT)
+    ctx[:, k:] = _topic_context(page, toks, iso, in_run > 0)
+    picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
+    return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
+
+
+def _barrier_context(page, words: np.ndarray, in_run: np.ndarray) -> np.ndarray:
+    """BARRIER_CONTEXT per line."""
+    lines = page.lines
+    n = len(lines)
+    idx = np.arange(n)
+    barrier = np.array([ln.barrier or ln.end_marker for ln in lines], dtype=float)
+    comment = np.array([(ln.kind == JUNK and "comment" in ln.why) or (ln.meta == "dateline" and " ago" in ln.text.lower())
+                        for ln in lines], dtype=float)
+    run = np.flatnonzero(in_run)
+    start, end = (run[0], run[-1] + 1) if len(run) else (0, 0)
+    above = _before(barrier)
+    words_to_run = _between_run(words, start, end)
+    run_words = max(float(words[start:end].sum()), 1.0)
+    out = [np.log1p(above), np.log1p(barrier.sum() - above - barrier), np.log1p(_between_run(barrier, start, end)),
+           np.log1p(_before(comment))]
+    out += [np.sign(idx - ref) * np.log1p(np.abs(idx - ref)) for ref in (page.start, page.end, page.anchor)]
+    out += [np.log1p(words_to_run / run_words), np.full(n, run_words / max(float(words.sum()), 1.0))]
+    return np.stack(out, axis=1)
+
+
+def _before(values: np.ndarray) -> np.ndarray:
+    """Sum of `values` over the lines above each line."""
+    return np.concatenate([[0.0], np.cumsum(values)[:-1]])
+
+
+def _between_run(values: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Sum of `values` over the lines between each line and the run [start, end) (0 inside it)."""
+    c = np.concatenate([[0.0], np.cumsum(values)])
+    idx = np.arange(len(values))
+    after = c[np.maximum(idx, end)] - c[end]
+    before = c[start] - c[np.minimum(idx + 1, start)]
+    return np.where(idx >= end, after, np.where(idx < start, before, 0.0))
+
+
+def _topic_context(page, toks: list[list[str]], iso: frozenset, in_run: np.ndarray) -> np.ndarray:
+    """TOPIC_CONTEXT per line: the share of its content words (three letters or more, not stop
+    words) found in the headline, and in another line of the densest run of prose; -1 without any."""
+    content = [[t for t in words if len(t) > 2 and t not in iso] for words in toks]
+    title = {t for i, words in enumerate(content) if page.is_title[i] for t in words}
+    lines_holding = Counter(t for i in np.flatnonzero(in_run) for t in set(content[i]))
+    in_run_words = set(lines_holding)
+    in_other_run_lines = {t for t, count in lines_holding.items() if count > 1}
+    out = np.full((len(content), 2), -1.0)
+    for i, words in enumerate(content):
+        if words:
+            elsewhere = in_other_run_lines if in_run[i] else in_run_words
+            out[i, 0] = sum(map(title.__contains__, words)) / len(words)
+            out[i, 1] = sum(map(elsewhere.__contains__, words)) / len(words)
+    return out
+
+
+def _shifted(values: np.ndarray, d: int) -> np.ndarray:
+    """Row i holds row i + d of `values` (-1 past either end of the page)."""
+    n = len(values)
+    out = np.full(values.shape, -1.0)
+    if abs(d) < n:
+        if d < 0:
+            out[-d:] = values[:n + d]
+        else:
+            out[:n - d] = values[d:]
+    return out
+
+
+def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
+    """OWN, a column at a time."""
+    lines = page.lines
+    n = len(lines)
+    texts = [ln.text for ln in lines]
+    n_tok = np.array([len(t) or 1 for t in toks], dtype=float)
+    kinds = np.zeros((n, KINDS))
+    kinds[np.arange(n), [ln.kind for ln in lines]] = 1.0
+    digits, upper, letters, capitalised, tokens, head = _character_counts(texts)
+    numbers = np.array([no for no in (ln.no for ln in lines)])
+    idx = np.arange(n)
+
+    def attr(name):
+        return np.array([getattr(ln, name) for ln in lines], dtype=float)
+    columns = [np.log1p(attr("words")), np.log1p(attr("chars")), attr("stop"),
+               np.array([sum(map(iso.__contains__, t)) for t in toks]) / n_tok, *kinds.T,
+               np.array([ln.meta is not None for ln in lines]), attr("end_marker"), attr("barrier"), attr("numeric"),
+               attr("sent"), np.log1p(attr("rep") - 1), np.log1p(attr("run")), attr("shared"), attr("widget") >= 0,
+               np.array(page.rule_keep), (idx >= page.start) & (idx < page.end), np.array(page.is_title),
+               np.array(page.candidates), np.array([t.endswith(":") for t in texts]),
+               np.array([t.endswith(("?", "!")) for t in texts]), digits / np.maximum(head, 1),
+               upper / np.maximum(letters, 1), capitalised / np.maximum(tokens, 1),
+               np.array([t.count(",") for t in texts]) / n_tok,
+               np.array([_URLISH.search(t[:HEAD_CHARS]) is not None for t in texts]),
+               np.array([t.count("|") + t.count("•") + t.count("·") for t in texts]),
+               np.array([not t[:1].isalnum() for t in texts]),
+               np.concatenate([[True], numbers[:-1] < numbers[1:] - 1]),
+               np.concatenate([numbers[1:] > numbers[:-1] + 1, [True]]), attr("score")]
+    return np.stack([np.asarray(c, dtype=float) for c in columns], axis=1)
+
+
+@lru_cache(maxsize=1)
+def _character_table() -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane: digit, upper case, letter, white space
+    (Python's own str predicates, so every script counts)."""
+    return np.array([(c.isdigit(), c.isupper(), c.isalpha(), c.isspace()) for c in map(chr, range(0x10000))],
+                    dtype=np.int32)
+
+
+def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
+    """Per line, over its first HEAD_CHARS characters: digits, upper-case letters, letters, words
+    that start with a capital, words, characters. One pass of array arithmetic over the page
+    instead of a Python loop per character (characters past the BMP count as none of these)."""
+    heads = [t[:HEAD_CHARS] for t in texts]
+    code = np.frombuffer("".join(heads).encode("utf-32-le"), dtype=np.uint32)
+    flags = _character_table()[np.where(code < 0x10000, code, 0)]
+    size = np.array([len(h) for h in heads])
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    space = flags[:, 3].astype(bool)
+    after_space = np.concatenate([[True], space[:-1]])
+    after_space[start[size > 0]] = True
+    word_start = after_space & ~space
+    per_char = np.column_stack([flags[:, 0], flags[:, 1], flags[:, 2], word_start & (flags[:, 1] > 0), word_start])
+    sums = np.zeros((len(texts), per_char.shape[1]))
+    filled = size > 0
+    if filled.any():
+        sums[filled] = np.add.reduceat(per_char, start[filled], axis=0)
+    return (*sums.T, size.astype(float))
+
+
+def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
+    """The stop-word list that covers most of the page's words: its language, near enough."""
+    lists = stopwords()
+    sample = Counter(t for line in toks for t in line[:60])
+    if sum(sample.values()) > 3000:
+        sample = Counter([t for line in toks for t in line[:60]][:3000])
+    best = max(STOPWORD_LANGUAGES, key=lambda lang: sum(sample[t] for t in sample.keys() & lists[lang]))
+    return best, lists[best]
+
+
+def _window(values: np.ndarray, w: int, up: bool) -> np.ndarray:
+    """Sum of `values` over the w lines above (or below) each line, the line itself excluded."""
+    c = np.concatenate([[0.0], np.cumsum(values)])
+    n = len(values)
+    idx = np.arange(n)
+    if up:
+        return c[idx] - c[np.maximum(idx - w, 0)]
+    return c[np.minimum(idx + 1 + w, n)] - c[idx + 1]
+
+
+def _distance(flags: np.ndarray, up: bool) -> np.ndarray:
+    """Lines to the nearest flagged line above (or below); the page length when there is none."""
+    n = len(flags)
+    out = np.full(n, float(n))
+    last = None
+    order = range(n) if up else range(n - 1, -1, -1)
+    for i in order:
+        if last is not None:
+            out[i] = abs(i - last)
+        if flags[i]:
+            last = i
+    return out
+
+
+def _main_run(lines) -> tuple[np.ndarray, np.ndarray]:
+    """The page's densest run of running text (paragraphs with at most two other lines between
+    them, the most words in all): which lines are in it, and how far each other line is from it."""
+    n = len(lines)
+    best = (0, 0, 0)       # words, start, end
+    start = words = gap = 0
+    current = None
+    for i, ln in enumerate(lines):
+        if ln.kind in (PROSE, WEAK):
+            if current is None or gap > 2:
+                current, words = i, 0
+            words += ln.words
+            gap = 0
+            if words > best[0]:
+                best = (words, current, i + 1)
+        else:
+            gap += 1
+    _, start, end = best
+    idx = np.arange(n)
+    inside = (idx >= start) & (idx < end)
+    distance = np.where(idx < start, start - idx, np.where(idx >= end, idx - end + 1, 0))
+    return inside.astype(float), distance.astype(float)
