@@ -29,9 +29,11 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
 from transforms.countries import COUNTRIES, NATIONALITIES, NORP_NAMES
+from transforms.lexicons import entries, words
+from transforms.lexicons.cldr import calendar_names
 from transforms.schemas import ENTITY_LABELS
 
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady"})
+HONORIFICS = frozenset(w for kind in ("male", "female", "other") for w in entries("people", f"{kind}_honorifics"))
 # Labels spaCy's small model confuses with each other on names; a shorter name may join a
 # longer one across them, never with GPE/LOC ("Washington" is not "George Washington").
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
@@ -45,9 +47,8 @@ _KEEP_STOP = re.compile(r"(?:^|[\s.])[A-Za-z]\.$")
 # Lowercase words that belong to a name at its start ("de Silva", "van Gogh"); any other lowercase
 # word at either end is not part of the name ("Interfax news agency", "pro-socialist CFDT union").
 NAME_PARTICLES = frozenset("de da das dos van von der den del della di du la le al el bin ibn ben st".split())
-MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november
-december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday
-sunday""".split())
+MONTHS_AND_DAYS = frozenset(calendar_names("months", ("en",))) | frozenset(
+    calendar_names("weekdays", ("en",), abbreviations=False))   # CLDR's, through babel
 # Token texts a name never runs over.
 _BREAKS = frozenset(",;:()[]{}/|\u2014\u2013.!?\"\u201c\u201d")
 _DIGIT = re.compile(r"\d")
@@ -360,7 +361,7 @@ def _score_after(text: str, end: int, line_end: int) -> tuple[int, int, str | No
 _SCORE_GAP = re.compile(r"(?:\s|[,;]|and\b|\d[\d-]*|\([^()]*\))*$")
 
 TEAM_VERBS = frozenset("beat defeat thrash rout crush edge hammer overcome draw tie lose host play".split())
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+RELATIVE_PRONOUNS = words("people", "relative_pronouns")
 
 
 def mark_usage(doc: Doc, field_name: str, text: str, mentions: list[Mention], tables: list[tuple[int, int]],

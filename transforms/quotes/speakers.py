@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.entities import Entity
 from transforms.first_names import gender_of_given_name
+from transforms.lexicons import words
 from transforms.quotes.attribution import Evidence
 
 if TYPE_CHECKING:
@@ -17,9 +18,9 @@ if TYPE_CHECKING:
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we", "i"})
-RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
-MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
-FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
+RELATIVE_PRONOUNS = words("people", "relative_pronouns")
+MALE_HONORIFICS = words("people", "male_honorifics")
+FEMALE_HONORIFICS = words("people", "female_honorifics")
 NOT_SPEAKERS = frozenset({"TIME", "DATE", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 NAMED_SPEAKERS = frozenset({"PERSON", "ORG", "NORP"})
