@@ -41,10 +41,11 @@ class Forest:
 
     def _block_scores(self, x: np.ndarray) -> np.ndarray:
         """Flat `take`s into buffers reused at every level (faster than two-dimensional fancy
-        indexing and than a new array per step)."""
+        indexing and than a new array per step). The indices are always in range: mode="clip"
+        only spares numpy the copy it makes of `out` under the default mode="raise"."""
         trees, inner = self.feature.shape
         rows = x.shape[0]
-        features, thresholds = self._flat_features, self.threshold.ravel()
+        features, thresholds = self.feature.ravel().astype(np.int32), self.threshold.ravel()
         row_start = (np.arange(rows, dtype=np.int32) * x.shape[1])[:, None]
         tree_start = np.arange(trees, dtype=np.int32) * inner
         flat_x = np.ascontiguousarray(x, dtype=float).ravel()
@@ -64,10 +65,6 @@ class Forest:
             node += right
         node += np.arange(trees, dtype=np.int32) * self.value.shape[1]
         return self.value.ravel().take(node).sum(axis=1)
-
-    @property
-    def _flat_features(self) -> np.ndarray:
-        return self.feature.ravel().astype(np.int32)
 
     def contributions(self, row: np.ndarray) -> np.ndarray:
         """How much each feature moved one line's log-odds, summed along its path in every tree

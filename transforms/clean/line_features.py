@@ -23,8 +23,8 @@ STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOWS = (1, 3, 6)
 
-_WORD = re.compile(r"\w+")
 HEAD_CHARS = 2000               # characters of a line its shape is measured on
+_WORD = re.compile(r"\w+")
 _URLISH = re.compile(r"https?://|www\.|@\w|\S@\S|\.(?:com|org|net|html?)\b", re.I)
 
 
@@ -195,7 +195,7 @@ def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
     kinds = np.zeros((n, KINDS))
     kinds[np.arange(n), [ln.kind for ln in lines]] = 1.0
     digits, upper, letters, capitalised, tokens, head = _character_counts(texts)
-    numbers = np.array([no for no in (ln.no for ln in lines)])
+    numbers = np.array([ln.no for ln in lines])
     idx = np.arange(n)
 
     def attr(name):
