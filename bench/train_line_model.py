@@ -127,7 +127,8 @@ def weights(a: dict) -> np.ndarray:
     """What a line's label weighs in training: the square root of its words (the scorers count
     words, but a short line of furniture matters to a reader too), a page at most as much as
     MAX_PAGE_LINES lines. (Weighing a line by its share of the page's article words, as the body
-    scorer does, scored the same in cross-validation and let more short furniture through.)"""
+    scorer does, scored 0.003 higher on the mean CV figure but kept short furniture such as the
+    seed page's "Read more about the election here.")"""
     words = np.array([len(text.split()) for text in a["lines"]], dtype=float)
     return np.sqrt(1 + words) * min(1.0, MAX_PAGE_LINES / max(len(words), 1))
 
