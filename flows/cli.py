@@ -1,5 +1,6 @@
 """`newspipe run | serve | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input,
-3 the run crashed."""
+3 the run crashed, 141 the reader of the output went away (`newspipe clean FILE --explain | head`:
+quietly, with the status a shell gives a Unix tool that SIGPIPE stopped)."""
 import argparse
 import os
 from pathlib import Path
@@ -9,6 +10,7 @@ from flows.settings import (DASK_ADDRESS_ENV, DEFAULT_BATCH_SIZE, DEFAULT_MAX_FI
                             DEFAULT_RAW_DIR, dask_address)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+EXIT_PIPE_CLOSED = 128 + 13      # 128 + SIGPIPE
 
 
 def _quiet_defaults() -> None:
@@ -56,11 +58,16 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     _quiet_defaults()
     args = build_parser().parse_args(argv)
-    if args.command == "clean":
-        return _clean(args.file, args.explain, args.out_dir)
-    if args.command == "serve":
-        return _serve(args)
-    return _run(args)
+    try:
+        if args.command == "clean":
+            return _clean(args.file, args.explain, args.out_dir)
+        if args.command == "serve":
+            return _serve(args)
+        return _run(args)
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
 
 
 def _flow_parameters(args) -> dict:
