@@ -254,20 +254,21 @@ def _inline_widget(lines: list[Line], i: int) -> int | None:
     n = len(lines)
     j = i + 1
     while j < n and j - i <= _WIDGET_LINES and lines[j].kind != PROSE:
-        if _comment_signal(lines[j]):
+        if comment_signal(lines[j]):
             return None
         j += 1
     if j >= n - 2 or j - i > _WIDGET_LINES or j == i + 1:
         return None
     # Article text resumes: three paragraphs in a row (teasers alternate with short lines).
     follow = lines[j:j + 3]
-    if all(x.kind in (PROSE, WEAK) and not x.end_marker and not _comment_signal(x) for x in follow) \
+    if all(x.kind in (PROSE, WEAK) and not x.end_marker and not comment_signal(x) for x in follow) \
             and sum(x.kind == PROSE for x in follow) >= 2:
         return j
     return None
 
 
-def _comment_signal(ln: Line) -> bool:
+def comment_signal(ln: Line) -> bool:
+    """A comment section's heading, author or time line ("jdoe says:", "3 hours ago")."""
     return ((ln.kind == JUNK and "comment" in ln.why) or
             (ln.meta == "dateline" and " ago" in ln.text.lower()))
 

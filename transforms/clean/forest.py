@@ -26,7 +26,7 @@ class Forest:
             raise ValueError(f"line model: trees {depth} deep, laid out as complete trees they would not fit; "
                              f"train with max_depth <= {MAX_DEPTH}")
         inner, total = 2 ** depth - 1, 2 ** (depth + 1) - 1
-        feature = np.zeros((len(trees), inner), dtype=np.int64)
+        feature = np.zeros((len(trees), inner), dtype=np.int32)   # int32: the tree walk's index type
         threshold = np.full((len(trees), inner), np.inf)
         value = np.zeros((len(trees), total))
         for t, tree in enumerate(trees):
@@ -45,7 +45,7 @@ class Forest:
         only spares numpy the copy it makes of `out` under the default mode="raise"."""
         trees, inner = self.feature.shape
         rows = x.shape[0]
-        features, thresholds = self.feature.ravel().astype(np.int32), self.threshold.ravel()
+        features, thresholds = self.feature.ravel(), self.threshold.ravel()
         row_start = (np.arange(rows, dtype=np.int32) * x.shape[1])[:, None]
         tree_start = np.arange(trees, dtype=np.int32) * inner
         flat_x = np.ascontiguousarray(x, dtype=float).ravel()

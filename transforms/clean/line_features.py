@@ -16,7 +16,8 @@ import re
 
 import numpy as np
 
-from transforms.clean.lines import JUNK, PROSE, WEAK
+from transforms.clean.blocks import comment_signal
+from transforms.clean.lines import PROSE, WEAK
 
 KINDS = PROSE + 1
 STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
@@ -91,7 +92,7 @@ def page_features(page) -> np.ndarray:
     keep = own[:, col["rule_keep"]]
     ctx = np.zeros((n, len(CONTEXT)))
     total = max(words.sum(), 1.0)
-    before = np.concatenate([[0.0], np.cumsum(words)[:-1]])
+    before = _before(words)
     idx = np.arange(n)
     ctx[:, 0] = idx / n
     ctx[:, 1] = before / total
@@ -129,8 +130,7 @@ def _barrier_context(page, words: np.ndarray, in_run: np.ndarray) -> np.ndarray:
     n = len(lines)
     idx = np.arange(n)
     barrier = np.array([ln.barrier or ln.end_marker for ln in lines], dtype=float)
-    comment = np.array([(ln.kind == JUNK and "comment" in ln.why) or (ln.meta == "dateline" and " ago" in ln.text.lower())
-                        for ln in lines], dtype=float)
+    comment = np.array([comment_signal(ln) for ln in lines], dtype=float)
     run = np.flatnonzero(in_run)
     start, end = (run[0], run[-1] + 1) if len(run) else (0, 0)
     above = _before(barrier)
@@ -249,9 +249,7 @@ def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
 def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
     """The stop-word list that covers most of the page's words: its language, near enough."""
     lists = stopwords()
-    sample = Counter(t for line in toks for t in line[:60])
-    if sum(sample.values()) > 3000:
-        sample = Counter([t for line in toks for t in line[:60]][:3000])
+    sample = Counter([t for line in toks for t in line[:60]][:3000])
     best = max(STOPWORD_LANGUAGES, key=lambda lang: sum(sample[t] for t in sample.keys() & lists[lang]))
     return best, lists[best]
 
