@@ -13,6 +13,7 @@ import pyarrow as pa
 from transforms import ids, schemas
 from transforms.clean import clean_text
 from transforms.decode import Rejected, decode_bytes
+from transforms.dropped_lines import KEPT_ROLES, dropped_by_reason
 from transforms.frames import to_frame
 from transforms.lang import detect_lang
 
@@ -76,7 +77,8 @@ def clean_one(decoded: dict, ingested_at: datetime,
         "encoding": decoded["encoding"],
         "raw_bytes": decoded["raw_bytes"],
         "raw_sha256": decoded["raw_sha256"],
-        "lines_dropped": sum(d.role not in ("body", "blank") for d in cleaned.decisions),
+        "lines_dropped": sum(d.role not in KEPT_ROLES for d in cleaned.decisions),
+        "lines_dropped_by": dropped_by_reason(cleaned.decisions),
         "ingested_at": ingested_at,
     }, None
 

@@ -20,6 +20,7 @@ MENTION = pa.struct([
     ("text", pa.string()),
 ])
 SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32())])
+DROPPED = pa.struct([("reason", pa.string()), ("lines", pa.int32())])
 
 ARTICLES = pa.schema([
     pa.field("article_id", pa.string(), nullable=False),
@@ -40,6 +41,7 @@ ARTICLES = pa.schema([
     pa.field("raw_bytes", pa.int64()),
     pa.field("raw_sha256", pa.string()),
     pa.field("lines_dropped", pa.int32()),
+    pa.field("lines_dropped_by", pa.list_(DROPPED)),   # lines_dropped by reason (transforms/dropped_lines.py)
     pa.field("ingested_at", pa.timestamp("us", tz="UTC")),
 ])
 
