@@ -1,4 +1,5 @@
-"""`newspipe run | serve | clean`: the command line. Exit codes: 0 ok, 1 validation failed, 2 bad input,
+"""`newspipe run | serve | verify | clean`: the command line. Exit codes: 0 ok, 1 validation failed (or
+`verify` found damage), 2 bad input,
 3 the run crashed, 141 the reader of the output went away (`newspipe clean FILE --explain | head`:
 quietly, with the status a shell gives a Unix tool that SIGPIPE stopped)."""
 import argparse
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS instead of on a cron schedule")
     serve.add_argument("--name", default="newspipe-scheduled", help="deployment name (default: %(default)s)")
     _add_run_options(serve)
+    verify = sub.add_parser("verify", help="check the published tables and state against the checksums recorded "
+                                           "when they were published; list every damaged file")
+    verify.add_argument("--out-dir", default=DEFAULT_OUT_DIR, type=Path, help="output folder (default: data/out)")
     clean = sub.add_parser("clean", help="show how one raw file is cleaned")
     clean.add_argument("file", type=Path)
     clean.add_argument("--explain", action="store_true", help="list every line with the decision and its reason")
@@ -63,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return _clean(args.file, args.explain, args.out_dir)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "verify":
+            return _verify(args.out_dir)
         return _run(args)
     except BrokenPipeError:
         # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too.
@@ -155,6 +161,24 @@ def _nothing_changed(args) -> str | None:
         return None
     return (f"nothing changed since run {plan.previous.run_id} ({plan.files.height} raw files unchanged): "
             f"the published tables in {args.out_dir} stay; --full processes everything again")
+
+
+def _verify(out_dir: Path) -> int:
+    """Each damaged file on a line of its own; nothing at all when the version is whole."""
+    from flows.checksums import check_published
+
+    verdict = check_published(out_dir)
+    if verdict.version is None:
+        return _fail(EXIT_USAGE, f"{out_dir} holds no published version; run `newspipe run --out-dir {out_dir}` first")
+    for problem in verdict.problems:
+        print(f"{out_dir}/{problem}")
+    if verdict.problems:
+        return _fail(EXIT_INVALID, f"{len(verdict.problems)} damaged files in the published version of {out_dir}; "
+                                   f"the next `newspipe run --out-dir {out_dir}` rebuilds the tables from the raw files")
+    if not verdict.recorded:
+        print(f"newspipe: every Parquet file of {out_dir} reads whole, but this version was published before "
+              "newspipe recorded checksums: the next run that publishes records them", file=sys.stderr)
+    return EXIT_OK
 
 
 def _clean(path: Path, explain: bool, out_dir: Path | None = None) -> int:

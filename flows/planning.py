@@ -5,17 +5,20 @@ functions of them (`full_reason`, `Plan.nothing_changed`, `Plan.report_holds_for
 here: `newspipe run` asks the same question before starting Prefect, so a run with nothing to
 do answers in a second or two.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 import time
 
 import polars as pl
 
-from flows import store
+from flows import checksums, store
 from flows.settings import STATE_FORMAT
 from flows.state import EXTRACTION_CODE, AssembledVersion, FileCounts, Fingerprint, RunOptions
 from transforms import changes
 from transforms.frames import empty_frame
+
+MAX_NAMED = 10      # damaged files a run's reason names (`newspipe verify` lists them all)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Plan:
     counts: FileCounts
     published_run_id: str | None        # what OUT/current shows now, kept for readers in flight
     report_published: bool              # OUT/validation is the published tables' report (not a failed run's)
+    damaged: tuple[str, ...] = ()       # the published version's damaged files (then everything is redone)
 
     def with_status(self, *statuses: str) -> pl.DataFrame:
         return self.files.filter(pl.col("status").is_in(statuses))
@@ -85,7 +89,8 @@ def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options:
     now = store.stat_raw(raw_dir, [f.source_path for f in files])
     fingerprint = store.code_fingerprint()
     published = store.published(out_dir)
-    reason = full_reason(published, fingerprint, options, full)
+    damaged = tuple(checksums.check_published(out_dir).problems)
+    reason = full_reason(published, fingerprint, options, full, damaged)
     previous = None if reason else published
     manifest = previous.manifest() if previous else empty_frame(changes.MANIFEST)
     compared = changes.compare_files(now, manifest, previous.state.scanned_at_ns if previous else 0)
@@ -93,12 +98,18 @@ def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options:
     compared = changes.settle_checked(compared, {p: store.hash_raw(raw_dir, p) for p in to_hash})
     return Plan(compared, previous, reason, options, fingerprint, scanned_at_ns,
                 FileCounts.of(changes.status_counts(compared)), published.run_id if published else None,
-                store.shows_published_report(out_dir))
+                store.shows_published_report(out_dir), damaged)
 
 
 def full_reason(previous: store.Published | None, fingerprint: Fingerprint, options: RunOptions,
-                full: bool) -> str | None:
-    """Why every file must be processed again (the published rows cannot be carried over), or None."""
+                full: bool, damaged: Sequence[str] = ()) -> str | None:
+    """Why every file must be processed again (the published rows cannot be carried over), or None.
+    `damaged`: what the check of the published version found wrong, file by file."""
+    if damaged:
+        listed = "; ".join(damaged[:MAX_NAMED]) + (f"; and {len(damaged) - MAX_NAMED} more" if len(damaged) > MAX_NAMED
+                                                  else "")
+        return (f"the published version is damaged, so nothing of it is carried over and every table is rebuilt "
+                f"from the raw files: {listed}")
     if full:
         return "--full was given"
     if previous is None:

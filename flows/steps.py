@@ -16,6 +16,10 @@ from transforms.frames import empty_frame, to_frame
 from transforms.ingest import clean_frames, decode_frames, reject_row
 
 TEXTS = ["article_id", "title", "body"]             # all that extraction reads of an article
+# Each raw file a run tried to read: the size and mtime of the bytes it read, or gone (deleted
+# after the run listed it: nothing of it goes into the tables or the manifest).
+READS = pa.schema([pa.field("source_path", pa.string(), nullable=False), pa.field("size", pa.int64()),
+                   pa.field("mtime_ns", pa.int64()), pa.field("gone", pa.bool_(), nullable=False)])
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,26 @@ def decode_batch(items: list[tuple[str, bytes]], unread: list[tuple[str, str, st
         lines = corpus_lines.scanned_frame([row for path, text in zip(texts["source_path"], texts["text"])
                                             for row in corpus_lines.scan_rows(path, text)])
     return DecodedBatch(texts, lines, rejects, changes.outcomes(rejects["source_path"].to_list(), hashes, rejects))
+
+
+def reads_frame(read: list, gone: list[str]) -> pl.DataFrame:
+    """READS rows of a batch: its files read (store.RawRead) and the files gone before their read."""
+    rows = [{"source_path": r.source_path, "size": r.size, "mtime_ns": r.mtime_ns, "gone": False} for r in read]
+    rows += [{"source_path": path, "size": None, "mtime_ns": None, "gone": True} for path in gone]
+    return to_frame(rows, READS)
+
+
+def manifest_as_read(files: pl.DataFrame, reads: pl.DataFrame, outcomes: pl.DataFrame) -> pl.DataFrame:
+    """The new version's manifest (changes.next_manifest) with the size and mtime of the bytes each
+    file had when it was read, not when it was compared, and without the files gone before it."""
+    gone = reads.filter(pl.col("gone"))["source_path"].implode()
+    read = reads.filter(~pl.col("gone")).select("source_path", pl.col("size").alias("read_size"),
+                                                 pl.col("mtime_ns").alias("read_mtime_ns"))
+    files = (files.filter(~pl.col("source_path").is_in(gone)).join(read, on="source_path", how="left")
+             .with_columns(pl.coalesce("read_size", "size").alias("size"),
+                           pl.coalesce("read_mtime_ns", "mtime_ns").alias("mtime_ns"))
+             .drop("read_size", "read_mtime_ns"))
+    return changes.next_manifest(files, outcomes)
 
 
 def clean_batch(texts: pl.DataFrame, frequent: pl.DataFrame, ingested_at: datetime) -> CleanedBatch:

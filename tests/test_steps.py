@@ -134,3 +134,22 @@ def test_why_a_run_processes_every_file():
     assert full_reason(published(), FINGERPRINT, RunOptions(2.0), full=False) == \
         "--max-file-mb changed since run r1 (5.0 -> 2.0)"
     assert full_reason(published(), replace(FINGERPRINT, expectations="e2"), RunOptions(5.0), full=False) is None
+
+
+def test_the_manifest_records_the_bytes_as_read_and_leaves_out_files_gone_before_their_read():
+    files = pl.DataFrame({"source_path": ["a.txt", "b.txt", "c.txt"], "size": [10, 20, 30],
+                          "mtime_ns": [1, 2, 3], "status": [changes.CHANGED, changes.NEW, changes.NEW]})
+    prev = pl.from_arrow(changes.MANIFEST.empty_table()).schema
+    files = files.with_columns([pl.lit(None, dtype=dtype).alias(f"prev_{name}") for name, dtype in prev.items()
+                                if name != "source_path"])
+    read = [steps_read("a.txt", 12, 100), steps_read("b.txt", 20, 2)]
+    reads = steps.reads_frame(read, gone=["c.txt"])
+    outcomes = to_frame([{"source_path": p, "raw_sha256": "h", "article_id": p[0], "outcome": "article", "reason": None}
+                         for p in ("a.txt", "b.txt")], changes.OUTCOMES)
+    manifest = steps.manifest_as_read(files, reads, outcomes)
+    assert manifest.select("source_path", "size", "mtime_ns").rows() == [("a.txt", 12, 100), ("b.txt", 20, 2)]
+
+
+def steps_read(source_path: str, size: int, mtime_ns: int):
+    from flows.store import RawRead
+    return RawRead(source_path, b"x" * size, size, mtime_ns)

@@ -251,3 +251,30 @@ def test_spill_by_part_regroups_the_rows_by_part_in_their_order(tmp_path, max_by
         assert spilled.equals(rows.drop("_part"))
     # a bound of one byte writes each delta file's rows out before the next one is read
     assert max(len(files) for files in by_part.values()) == (3 if max_bytes == 1 else 1)
+
+
+def test_a_file_rewritten_while_it_is_read_is_read_again_once_it_settles(tmp_path, monkeypatch):
+    raw = tmp_path / "a.txt"
+    raw.write_bytes(b"half of it")
+    fstat, calls = os.fstat, []
+
+    def writer_at_work(fd):
+        calls.append(fd)
+        if len(calls) == 2:                      # between the first read and its check: a writer finishes
+            raw.write_bytes(b"the whole article, written at last")
+        return fstat(fd)
+    monkeypatch.setattr(store.os, "fstat", writer_at_work)
+    got = store.read_settled(raw, "a.txt", max_bytes=1000)
+    assert (got.data, got.size, got.mtime_ns) == (b"the whole article, written at last", 34, raw.stat().st_mtime_ns)
+    assert len(calls) == 4
+
+
+def test_a_file_deleted_before_its_read_is_gone_but_a_broken_link_or_a_name_not_utf8_is_unreadable(tmp_path):
+    (tmp_path / "kept.txt").write_bytes(b"text")
+    os.symlink(tmp_path / "nowhere.txt", tmp_path / "link.txt")
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"text")
+    files = [store.RawFile(name, 4) for name in ("caf\\xe9.txt", "deleted.txt", "kept.txt", "link.txt")]
+    found = store.read_raw_files(tmp_path, files, max_bytes=3 + 1)
+    assert found.gone == ["deleted.txt"] and [r.source_path for r in found.read] == ["kept.txt"]
+    assert [(path, reason) for path, reason, _, _ in found.unread] == [("caf\\xe9.txt", "unreadable"),
+                                                                        ("link.txt", "unreadable")]
