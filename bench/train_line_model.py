@@ -13,9 +13,11 @@ one holding a must-drop snippet furniture, the rest unlabelled.
 
 Cross-validation: pages grouped by site (host) into five folds, no site in two folds; each
 fold's pages are cleaned by a model trained on the other four. Scored per part with the shared
-scorers' metrics: body F1 (score_cleaning.py) and snippet F1 (score_snippets.py). The decoding
-settings (SWITCH_COST, BIAS) are those with the best mean CV figure over the parts of train; the
-shipped model is trained on all pages with them. Needs lightgbm (`pip install
+scorers' metrics: body F1 (score_cleaning.py) and snippet F1 (score_snippets.py). The decoding's
+PRECISION_WEIGHT is the one with the best mean CV figure over the parts of train; the shipped
+model is trained on all pages with it. (A two-state Viterbi pass over the lines, each change of
+state costing 1 to 3 in log-odds, and a bias on the log-odds were measured the same way and
+never beat deciding line by line; they were removed.) Needs lightgbm (`pip install
 lightgbm==4.7.0`); the product itself only reads the JSON it writes.
 """
 import argparse
@@ -44,9 +46,8 @@ from transforms.clean import clean_text  # noqa: E402
 from transforms.decode import Rejected, decode_bytes  # noqa: E402
 
 FOLDS = 5
-SWITCH_COSTS = (0.0, 1.0, 2.0, 3.0)
-BIASES = (-0.5, 0.0, 0.5, 1.0)      # added to every line's log-odds: the scorers weigh recall and precision alike
-SWITCH_COST, BIAS = 0.0, 0.0        # picked by --cv (the best mean over train's parts; dev not used)
+PRECISION_WEIGHTS = (0.5, 0.55, 0.6, 0.65)
+PRECISION_WEIGHT = 0.6             # picked by --cv (the best mean over train's parts; dev not used)
 PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 32, "max_depth": 6, "min_data_in_leaf": 40,
           "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
           "num_threads": 1, "deterministic": True, "force_row_wise": True, "seed": 7, "verbose": -1}
@@ -87,6 +88,7 @@ def analyse(page: dict) -> dict:
     if "page" in seen:
         lines = seen["page"]
         out["lines"] = [ln.text for ln in lines.lines]
+        out["words"] = np.array([max(ln.words, 1) for ln in lines.lines], dtype=float)
         out["candidates"] = np.array(lines.candidates)
         out["rule_keep"] = np.array(lines.rule_keep)
         out["x"] = line_model.page_features(lines)
@@ -194,9 +196,9 @@ def train_xy(pages, analysed):
                  [weights(analysed[p["id"]]) for p in pages])
 
 
-def to_model(first, stacked, switch_cost: float = 0.0, bias: float = 0.0) -> dict:
+def to_model(first, stacked, precision_weight: float = PRECISION_WEIGHT) -> dict:
     return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/clean/line_model.py",
-            "lightgbm_params": PARAMS, "rounds": ROUNDS, "switch_cost": switch_cost, "bias": bias,
+            "lightgbm_params": PARAMS, "rounds": ROUNDS, "precision_weight": precision_weight,
             "features": line_model.FEATURES, "stacked_features": line_model.STACKED,
             "trees": [_round_tree(t) for t in first.dump_model()["tree_info"]],
             "stacked_trees": [_round_tree(t) for t in stacked.dump_model()["tree_info"]]}
@@ -245,23 +247,21 @@ def main() -> int:
             print(f"fold {fold + 1}/{FOLDS} done, {time.monotonic() - started:.0f}s", file=sys.stderr)
         rules = {p["id"]: analysed[p["id"]]["rule_body"] for p in pages}
         table = {"rules": {part: score_part(ps, rules, titles) for part, ps in sorted(parts.items())}}
-        for cost in SWITCH_COSTS:
-            for bias in BIASES:
-                bodies = dict(rules)
-                for p in web:
-                    a = analysed[p["id"]]
-                    prob = 1 / (1 + np.exp(-oof[p["id"]] - bias))
-                    page = Candidates(list(a["candidates"]), list(a["rule_keep"]))
-                    keep = line_model.never_empty(line_model.decode(prob, page.candidates, cost), prob, page)
-                    bodies[p["id"]] = body_of(a, np.array(keep))
-                table[(cost, bias)] = {part: score_part(ps, bodies, titles) for part, ps in sorted(parts.items())}
+        for weight in PRECISION_WEIGHTS:
+            bodies = dict(rules)
+            for p in web:
+                a = analysed[p["id"]]
+                prob = 1 / (1 + np.exp(-oof[p["id"]]))
+                page = Candidates(list(a["candidates"]), list(a["rule_keep"]))
+                keep = line_model.never_empty(line_model.decode(prob, a["words"], page, weight), prob, page)
+                bodies[p["id"]] = body_of(a, np.array(keep))
+            table[weight] = {part: score_part(ps, bodies, titles) for part, ps in sorted(parts.items())}
         print(json.dumps({str(k): v for k, v in table.items()}, indent=1))
         best = max((k for k in table if k != "rules"), key=lambda k: statistics.mean(
             v.get("body_f1", v.get("snippet_f1", 0)) for part, v in table[k].items() if part != "dev"))
-        print(f"switch cost and bias with the best mean CV figure on train: {best}", file=sys.stderr)
+        print(f"precision weight with the best mean CV figure on train: {best}", file=sys.stderr)
         return 0
-    best, best_bias = SWITCH_COST, BIAS
-    text = json.dumps(to_model(*fit(web, analysed), best, best_bias), separators=(",", ":"), sort_keys=True) + "\n"
+    text = json.dumps(to_model(*fit(web, analysed)), separators=(",", ":"), sort_keys=True) + "\n"
     if args.check:
         same = text == line_model.MODEL_PATH.read_text(encoding="utf-8")
         print("the shipped model is rebuilt byte for byte" if same else "the rebuilt model differs from the shipped one")

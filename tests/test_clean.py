@@ -387,10 +387,6 @@ My street still has no power and the utility company has not said when it will b
 Reply"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known regression of the line model retrained at stop 14 (issue 15): on this small page it gives the "
-    "first comment p(article)=0.52 and keeps it; the site-grouped CV over 2,268 pages is unchanged, and every "
-    "decoding setting tried fails one or another of these hand-made pages. strict: passes again -> this fails"))
 def test_comment_section_after_article_dropped():
     r = clean_text(COMMENTS_PAGE)
     kept = paragraphs(r)

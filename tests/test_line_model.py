@@ -40,16 +40,32 @@ def test_contributions_add_up_to_the_score_from_the_root_value():
     assert 0.1 + c.sum() == pytest.approx(forest.raw_scores(row[None])[0])
 
 
-def test_decoding_bridges_a_doubtful_line_inside_the_article_but_not_a_long_gap():
-    p = np.array([0.1, 0.9, 0.9, 0.4, 0.9, 0.9, 0.1, 0.1, 0.1, 0.2])
-    everyone = [True] * len(p)
-    assert line_model.decode(p, everyone, 0.0) == [x >= 0.5 for x in p]
-    assert line_model.decode(p, everyone, 2.0) == [False, True, True, True, True, True, False, False, False, False]
+def _page(n, candidates=None, rule_keep=None):
+    return line_model_page(candidates or [True] * n, rule_keep or [False] * n)
 
 
-def test_lines_that_are_not_candidates_are_passed_over():
-    p = np.array([0.9, 0.0, 0.9])
-    assert line_model.decode(p, [True, False, True], 3.0) == [True, False, True]
+def line_model_page(candidates, rule_keep):
+    from types import SimpleNamespace
+    return SimpleNamespace(candidates=candidates, rule_keep=rule_keep)
+
+
+def test_a_doubtful_line_is_kept_when_it_holds_much_of_the_page_and_dropped_when_it_adds_little():
+    p = np.array([0.99, 0.5])
+    assert line_model.decode(p, np.array([100.0, 50.0]), _page(2), 0.55) == [True, True]
+    assert line_model.decode(p, np.array([100.0, 5.0]), _page(2), 0.55) == [True, False]
+
+
+def test_decoding_keeps_the_likeliest_lines_and_never_the_unlikely_ones():
+    p = np.array([0.2, 0.9, 0.05, 0.8, 0.1])
+    assert line_model.decode(p, np.full(5, 20.0), _page(5), 0.55) == [False, True, False, True, False]
+    furniture = np.array([0.02, 0.05, 0.01])
+    assert line_model.decode(furniture, np.array([5.0, 500.0, 50.0]), _page(3), 0.55) == [False] * 3
+
+
+def test_lines_that_are_not_candidates_keep_the_rules_verdict():
+    p = np.array([0.9, 0.0, 0.9, 0.99])
+    page = line_model_page([True, False, True, False], [False, True, False, False])
+    assert line_model.decode(p, np.full(4, 10.0), page, 0.55) == [True, True, True, False]
 
 
 def test_the_shipped_model_matches_the_code():
@@ -101,7 +117,8 @@ def test_a_model_that_keeps_nothing_leaves_the_rules_body():
 
     assert clean_text(PAGE, body_model=Nothing()).body == ""       # the hook obeys the model ...
     shipped = line_model.shipped()
-    hopeless = line_model.LineModel(shipped.forest, shipped.stacked, 0.0, -50.0)
+    nowhere = line_model.Forest.from_dump([{"tree_structure": {"leaf_value": -50.0}}])    # p(article) ~ 0 everywhere
+    hopeless = line_model.LineModel(shipped.forest, nowhere, shipped.precision_weight)
     assert clean_text(PAGE, body_model=hopeless).body == clean_text(PAGE, body_model=None).body   # ... the model never empties a page
 
 

@@ -26,6 +26,9 @@ WINDOWS = (1, 3, 6)
 
 HEAD_CHARS = 2000               # characters of a line its shape is measured on
 _WORD = re.compile(r"\w+")
+# A year, a clock time or a numeric date: the shape of a time stamp in any language.
+_STAMP = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+STAMP_MAX_WORDS = 10
 _URLISH = re.compile(r"https?://|www\.|@\w|\S@\S|\.(?:com|org|net|html?)\b", re.I)
 
 
@@ -47,12 +50,17 @@ OWN = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" f
 BARRIER_CONTEXT = ["barriers_above", "barriers_below", "barriers_from_run", "comments_above", "signed_log_from_start",
                    "signed_log_from_end", "signed_log_from_anchor", "log_words_to_run", "main_run_share"]
 TOPIC_CONTEXT = ["title_overlap", "run_overlap"]
+# Time stamps and metadata lines around the line: an article has a date or two near its top, a
+# comment thread or a list of teasers has one on every record.
+STAMP_WINDOWS = (6, 20)
+STAMP_CONTEXT = ["timestamp", "stamps_above", "stamps_below",
+                 *(f"{side}_{what}_{w}" for w in STAMP_WINDOWS for what in ("stamps", "meta") for side in ("up", "down"))]
 CONTEXT = ["position", "words_before_share", "after_anchor", "from_anchor", "from_block_start", "to_block_end",
            *(f"{side}_{what}_{w}" for w in WINDOWS for side in ("up", "down")
              for what in ("log_words", "prose", "rule_keep")),
            "up_prose_distance", "down_prose_distance", "in_main_run", "main_run_distance",
            "page_log_lines", "page_log_words", "page_rule_keep_share", "page_english",
-           *BARRIER_CONTEXT, *TOPIC_CONTEXT]
+           *BARRIER_CONTEXT, *TOPIC_CONTEXT, *STAMP_CONTEXT]
 NEIGHBOUR_OWN = ["log_words", "stop_share", "iso_stop_share", "kind_6", "kind_5", "kind_0", "sentence_end",
                  "rule_keep", "end_marker", "candidate", "is_title"]
 FEATURES = [*OWN, *CONTEXT, *(f"n{d:+d}_{name}" for d in NEIGHBOURS for name in NEIGHBOUR_OWN)]
@@ -119,7 +127,9 @@ def page_features(page) -> np.ndarray:
     k += 8
     ctx[:, k:k + len(BARRIER_CONTEXT)] = _barrier_context(page, words, in_run > 0)
     k += len(BARRIER_CONTEXT)
-    ctx[:, k:] = _topic_context(page, toks, iso, in_run > 0)
+    ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, toks, iso, in_run > 0)
+    k += len(TOPIC_CONTEXT)
+    ctx[:, k:] = _stamp_context(page, own[:, col["meta"]])
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
     return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
 
@@ -172,6 +182,18 @@ def _topic_context(page, toks: list[list[str]], iso: frozenset, in_run: np.ndarr
             out[i, 0] = sum(map(title.__contains__, words)) / len(words)
             out[i, 1] = sum(map(elsewhere.__contains__, words)) / len(words)
     return out
+
+
+def _stamp_context(page, meta: np.ndarray) -> np.ndarray:
+    """STAMP_CONTEXT per line."""
+    stamp = np.array([ln.words <= STAMP_MAX_WORDS and _STAMP.search(ln.text) is not None for ln in page.lines],
+                     dtype=float)
+    above = _before(stamp)
+    out = [stamp, np.log1p(above), np.log1p(stamp.sum() - above - stamp)]
+    for w in STAMP_WINDOWS:
+        for values in (stamp, meta):
+            out += [_window(values, w, True), _window(values, w, False)]
+    return np.stack(out, axis=1)
 
 
 def _shifted(values: np.ndarray, d: int) -> np.ndarray:
