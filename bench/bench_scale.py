@@ -51,7 +51,8 @@ print(sum(len(doc.ents) for doc in nlp.pipe(texts)), "entities")
 _LOG_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) \| \w+ +\| (.*)$")
 # where each phase of `newspipe run` ends, by the log line that marks it
 PHASES = (("start-up", "Beginning flow run"), ("ingest", "ingest: "), ("duplicates", "mark_duplicates"),
-          ("extract", "extract: "), ("validate", "validate_run"), ("publish+exit", None))
+          ("extract", "extract: "), ("validate", "validate_run"), ("report", "write_report"),
+          ("publish+exit", None))
 
 
 @dataclass

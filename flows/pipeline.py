@@ -1,6 +1,6 @@
 """The newspipe flow: discover → compare with the published run → read (decode) the new and
 changed files → count lines corpus-wide → clean → mark duplicates → extract → assemble the new
-version → validate → publish."""
+version → validate → write the run report → publish."""
 from collections import deque
 from datetime import datetime, timezone
 from itertools import islice
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
 
 from flows import cluster, settings, store, workers
 from flows.planning import Plan, run_options
 from flows.progress import Progress
+from flows.reporting import PhaseClock, publish_artifacts, write_report
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR, DEFAULT_RAW_DIR
 from flows.state import AssembledVersion, RunInfo, RunState
 from flows.tables import TableStore
@@ -37,7 +37,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
     With a Dask scheduler's address (or NEWSPIPE_DASK_ADDRESS), its workers extract.
     Returns the run's state as written to OUT/_state/last_run.json."""
     logger = get_run_logger()
-    raw, out, started = Path(raw_dir), Path(out_dir), datetime.now(timezone.utc)
+    raw, out, started, clock = Path(raw_dir), Path(out_dir), datetime.now(timezone.utc), PhaseClock()
     address = settings.dask_address(dask_address)
     on_cluster = _check_cluster(address)
     files = discover_raw(raw)
@@ -51,15 +51,23 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         tables = TableStore(store.start_run(out, plan.fingerprint, started), plan.previous)
         if plan.to_read() and not on_cluster:   # the spaCy workers load their model while the ingest runs
             workers.warm_up()
+        clock.lap("discover and plan")
         plan = _ingest(tables, raw, plan, batch_size, int(max_file_mb * 1024 * 1024))
+        clock.lap("read and clean")
         merge = find_duplicates(tables, plan)
+        clock.lap("duplicates")
         salvaged = stage_extraction(tables, plan, merge, batch_size)
         _extract(tables, merge.extract.len() - salvaged, on_cluster)
+        clock.lap("extract")
         version = assemble_version(tables, plan, merge)
+        clock.lap("assemble")
         info = _run_info(tables, raw, len(files), plan, merge, salvaged, version, address)
         report = carry_validation(tables) if plan.report_holds_for(version) else validate_run(tables, info)
+        clock.lap("validate")
         state = _run_state(info, plan, version, report.success)
+        shown = write_report(tables, state, clock.phases)
         publish_run(tables, state, version.manifest, tables_too=report.success)
+    publish_artifacts(shown, out / store.REPORT_FILE)
     _announce(info, report, out)
     return state.to_json()
 
@@ -125,20 +133,18 @@ def _run_state(info: RunInfo, plan: Plan, version: AssembledVersion, success: bo
 
 
 def _announce(info: RunInfo, report, out: Path) -> None:
-    """The report as a Prefect artifact and in the log; a failed critical expectation fails the run."""
+    """The outcome in the log; a failed critical expectation fails the run."""
     logger = get_run_logger()
-    index = out / "validation" / "index.html"
-    create_markdown_artifact(key="newspipe-validation", description="Validation report of the run",
-                             markdown=_report_markdown(info, report, index))
+    page = out / store.REPORT_FILE
     for warning in report.warnings:
         logger.warning("expectation warning: %s", warning)
     if not report.success:
         raise ValidationFailed(f"{report.failed_critical[0]} (and {len(report.failed_critical) - 1} more); "
-                               f"tables not published; report: {index}")
+                               f"tables not published; report: {page}")
     totals = info.totals
     logger.info("published run %s: %s articles, %s entities, %s quotes, %s rejects in %s "
                 "(%s parts rewritten, %s carried over); report: %s", info.run_id, totals.articles, totals.entities,
-                totals.quotes, totals.rejects, out, info.parts_rewritten, info.parts_carried, index)
+                totals.quotes, totals.rejects, out, info.parts_rewritten, info.parts_carried, page)
 
 
 def _pipelined(task, tables: TableStore, parts: list[Path], ahead: int = EXTRACT_AHEAD):
@@ -162,12 +168,3 @@ def _batched(items: list, size: int):
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
-
-
-def _report_markdown(info: RunInfo, report, index: Path) -> str:
-    run_info = info.to_json()
-    lines = [f"# newspipe run {info.run_id}: {'passed' if report.success else 'FAILED'}", "",
-             f"Report: [{index}]({index.resolve().as_uri()})", "", "| count | value |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in run_info.items() if isinstance(v, int)]
-    lines += [f"- critical: {m}" for m in report.failed_critical] + [f"- warning: {m}" for m in report.warnings]
-    return "\n".join(lines)

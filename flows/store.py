@@ -3,10 +3,11 @@
     OUT/current -> .versions/<run_id>     the published version: one symlink, replaced atomically
     OUT/articles -> current/articles      the stable names readers use (entities, quotes, rejects,
                                           validation and _state alike)
-    OUT/.versions/<run_id>/               immutable: the four tables, validation/, _state/
+    OUT/.versions/<run_id>/               immutable: the four tables, validation/, report.html, _state/
     OUT/.staging/<run_id>/                the run in progress; the next run reuses the finished
                                           extraction parts of a killed one, then removes it
-    OUT/.reports/<run_id>/                the report of a failed run (OUT/validation points at it)
+    OUT/.reports/<run_id>/                a failed run's validation/ and report.html (OUT/validation
+                                          and OUT/report.html point into it)
 
 A run builds its whole version in staging (unchanged parts hard-linked from the published
 version), then renames it into .versions/ and switches `current`: a reader sees the old set or
@@ -37,7 +38,9 @@ import pyarrow.parquet as pq
 from flows.state import EXTRACTION_CODE, Fingerprint, RunState, read_state
 from transforms.schemas import TABLES
 
-LINKED = (*TABLES, "validation", "_state")   # the names under OUT that point into `current`
+REPORT_FILE = "report.html"                 # the run report (flows/reporting.py)
+REPORTED = ("validation", REPORT_FILE)      # what a failed run publishes
+LINKED = (*TABLES, *REPORTED, "_state")     # the names under OUT that point into `current`
 CURRENT, VERSIONS, STAGING, REPORTS, TRASH, LOCK = "current", ".versions", ".staging", ".reports", ".trash", ".lock"
 STATE_FILE, MANIFEST_FILE, FINGERPRINT_FILE = "last_run.json", "manifest.parquet", "fingerprint.json"
 # Corpus statistics in the state, beside the manifest (transforms/corpus_lines.py, duplicates.py).
@@ -478,7 +481,7 @@ def _remove_unreachable(out_dir: Path) -> None:
         if version.name not in keep:
             shutil.rmtree(version, ignore_errors=True)
     report = out_dir / "validation"
-    shown = Path(os.readlink(report)).name if report.is_symlink() else None
+    shown = Path(os.readlink(report)).parts[1] if report.is_symlink() else None     # .reports/<run_id>/validation
     for old in _children(out_dir / REPORTS):
         if old.name != shown:
             shutil.rmtree(old, ignore_errors=True)
@@ -609,10 +612,11 @@ def publish(run: Run, tables_too: bool) -> None:
         for name in LINKED:
             _switch_link(out / name, f"{CURRENT}/{name}")
     else:
-        reports = out / REPORTS
-        reports.mkdir(exist_ok=True)
-        os.replace(run.version / "validation", reports / run.run_id)
-        _switch_link(out / "validation", f"{REPORTS}/{run.run_id}")
+        reports = out / REPORTS / run.run_id
+        reports.mkdir(parents=True)
+        for name in REPORTED:
+            os.replace(run.version / name, reports / name)
+            _switch_link(out / name, f"{REPORTS}/{run.run_id}/{name}")
     _sync_dir(out)
 
 

@@ -1,6 +1,8 @@
-"""Shared fixtures: the spaCy pipeline and the quote filter once per session; the seeds; Prefect's test harness."""
+"""Shared fixtures: the spaCy pipeline and the quote filter once per session; the seeds; Prefect's test
+harness; one small run of the seeds with copies and rejects, shared by the pipeline's and the report's tests."""
 from pathlib import Path
 import os
+import shutil
 
 import pytest
 
@@ -32,3 +34,30 @@ def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(tmp_path_factory):
+    """The two seeds, a copy of one, and one file of each kind that becomes a reject."""
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "kz").mkdir()
+    shutil.copy(KAZAKH_SEED, raw / "kz" / "kazakh.txt")
+    shutil.copy(EURONEWS_SEED, raw / "kz" / "euro news \u00e9.txt")
+    shutil.copy(KAZAKH_SEED, raw / "a copy.txt")          # smaller source_path: the original
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "blank.txt").write_text(" \n\n ")
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (raw / "latin1.txt").write_bytes("Pound falls\n\nThe pound fell to \u00a31.20 against the dollar on Friday, "
+                                     "traders said.".encode("latin-1"))
+    (raw / "readme.md").write_text("not an article")
+    return raw
+
+
+@pytest.fixture(scope="session")
+def seed_out(seed_corpus, tmp_path_factory, prefect_harness):
+    """OUT of one run of seed_corpus (batches of 3); tests read it, none changes it."""
+    from flows.pipeline import newspipe_run
+
+    out = tmp_path_factory.mktemp("out")
+    newspipe_run(raw_dir=str(seed_corpus), out_dir=str(out), batch_size=3)
+    return out

@@ -3,14 +3,12 @@ columns, duplicates, the report, and the tables joined in DuckDB as an analyst w
 from datetime import datetime
 import json
 import os
-import shutil
 from types import SimpleNamespace
 
 import duckdb
 import polars as pl
 import pytest
 
-from tests.conftest import EURONEWS_SEED, KAZAKH_SEED
 from tests.corpus import write_articles
 
 pytestmark = pytest.mark.slow
@@ -25,29 +23,14 @@ CONTRACT = {
 }
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    (raw / "kz").mkdir()
-    shutil.copy(KAZAKH_SEED, raw / "kz" / "kazakh.txt")
-    shutil.copy(EURONEWS_SEED, raw / "kz" / "euro news \u00e9.txt")
-    shutil.copy(KAZAKH_SEED, raw / "a copy.txt")          # smaller source_path: the original
-    (raw / "empty.txt").write_bytes(b"")
-    (raw / "blank.txt").write_text(" \n\n ")
-    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
-    (raw / "latin1.txt").write_bytes("Pound falls\n\nThe pound fell to \u00a31.20 against the dollar on Friday, "
-                                     "traders said.".encode("latin-1"))
-    (raw / "readme.md").write_text("not an article")
-    return raw
+@pytest.fixture
+def corpus(seed_corpus):
+    return seed_corpus
 
 
-@pytest.fixture(scope="module")
-def out(corpus, tmp_path_factory, prefect_harness):
-    from flows.pipeline import newspipe_run
-
-    out = tmp_path_factory.mktemp("out")
-    newspipe_run(raw_dir=str(corpus), out_dir=str(out), batch_size=3)
-    return out
+@pytest.fixture
+def out(seed_out):
+    return seed_out
 
 
 def table(out, name):

@@ -89,6 +89,7 @@ def _staged_run(out, marker: str = "x", parts: int = 2):
                          run.table_dir(table) / store.empty_part_name(run.run_id))
     (run.version / "validation").mkdir()
     (run.version / "validation" / "index.html").write_text(run.run_id)
+    (run.version / store.REPORT_FILE).write_text(run.run_id)
     current = store.published(out)
     state = run_state(run, current.run_id if current else None)
     store.write_state(run, state, empty_frame(changes.MANIFEST), changes.MANIFEST)
@@ -130,7 +131,7 @@ def test_a_failed_run_publishes_only_its_report_and_the_next_good_run_all_of_it(
     _publish(bad, tables_too=False)
     assert set(pl.read_parquet(tmp_path / "articles")["title"]) == {"good"}
     assert store.published(tmp_path).run_id == good.run_id
-    assert (tmp_path / "validation" / "index.html").read_text() == bad.run_id
+    assert (tmp_path / "validation" / "index.html").read_text() == (tmp_path / "report.html").read_text() == bad.run_id
     later = _staged_run(tmp_path, "later")
     _publish(later)
     assert (tmp_path / "validation" / "index.html").read_text() == later.run_id
