@@ -83,7 +83,8 @@ def _flow_parameters(args) -> dict:
 
 
 def _serve(args) -> int:
-    """Schedules need a real Prefect server; the embedded temporary one dies with the process."""
+    """Schedules need a real Prefect server; the embedded temporary one dies with the process.
+    One serve per OUT (exit 3 for a second one)."""
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
         return _fail(EXIT_USAGE, "serve needs a Prefect server: run `prefect server start` and "
@@ -98,13 +99,34 @@ def _serve(args) -> int:
         if (err := client.api_healthcheck()) is not None:
             return _fail(EXIT_USAGE, f"no Prefect server answers at PREFECT_API_URL={api_url} ({type(err).__name__}); "
                                      "start one with `prefect server start` or fix the URL")
+    from flows import store
+
+    out = args.out_dir.resolve()
+    try:
+        with store.lock_serving(out):
+            _serve_locked(args, api_url, out)
+    except store.OutBusy as busy:
+        return _fail(EXIT_ERROR, str(busy))
+    return EXIT_OK
+
+
+def _serve_locked(args, api_url: str, out: Path) -> None:
+    """Serve until stopped, through outages of the server (flows/serving.py); pause the schedule
+    when stopped, as Prefect's runner does."""
+    from flows import serving
     from flows.pipeline import newspipe_run
 
     # limit=1: runs of one deployment share OUT, so a run that overruns its slot delays the next
-    # instead of overlapping it.
-    newspipe_run.serve(name=args.name, cron=args.cron, interval=args.interval, limit=1,
-                       parameters=_flow_parameters(args))
-    return EXIT_OK
+    # instead of overlapping it. pause_on_shutdown=False: a runner that stops because the server
+    # went away could not pause the schedule, and trying first would keep it from stopping its run.
+    def serve() -> None:
+        newspipe_run.serve(name=args.name, cron=args.cron, interval=args.interval, limit=1,
+                           parameters=_flow_parameters(args), pause_on_shutdown=False)
+
+    try:
+        serving.serve_through_outages(serve, api_url, str(out), say=lambda m: print(f"newspipe: {m}", file=sys.stderr))
+    finally:
+        serving.pause_schedule(f"{newspipe_run.name}/{args.name}")
 
 
 def _bad_parameters(args) -> int | None:

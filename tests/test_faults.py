@@ -3,7 +3,9 @@
 Each fault is injected into a real run (a full disk, a damaged version, raw files that change
 while they are read, a Prefect server that goes away, a second `serve`); after it, the next
 clean run must give exactly the tables of a run that never met the fault."""
+from datetime import datetime, timezone
 import errno
+import fcntl
 import os
 from pathlib import Path
 import shutil
@@ -255,6 +257,99 @@ def test_raw_files_changed_during_the_run_are_recorded_as_read_and_deleted_ones_
     assert (state["files_changed"], state["files_new"], state["files_deleted"]) == (1, 0, 0)   # `later`, read again
     assert_same_tables(out, corpora / "uninterrupted")
 
+
+
+# --- serve: its Prefect server goes away; a second serve of the same OUT ------------------------------
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    """A real `prefect server start` with its scheduler, which a test may kill and start again."""
+    from tests.test_serve import PrefectServer
+
+    server = PrefectServer(tmp_path_factory.mktemp("prefect-home"))
+    server.start()
+    yield server
+    server.kill()
+
+
+def serve_command(name: str, raw: Path, out: Path, interval: float) -> list[str]:
+    return [*NEWSPIPE, "serve", "--interval", str(interval), "--name", name, "--raw-dir", str(raw),
+            "--out-dir", str(out), "--batch-size", "2"]
+
+
+def run_lock_held(out: Path) -> bool:
+    with open(out / store.LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def same_tables(out: Path, expected: Path) -> bool:
+    try:
+        assert_same_tables(out, expected)
+    except AssertionError:
+        return False
+    return True
+
+
+def completed_since(api: str, deployment: str, since: datetime) -> dict | None:
+    """A run of the deployment that started after `since` and completed."""
+    import httpx
+
+    found = httpx.get(f"{api}/deployments/name/{deployment}", timeout=5)
+    if found.status_code != 200:
+        return None
+    runs = httpx.post(f"{api}/flow_runs/filter", timeout=5, json={
+        "deployments": {"id": {"any_": [found.json()["id"]]}},
+        "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}, "start_time": {"after_": since.isoformat()}},
+        "limit": 1}).json()
+    return runs[0] if runs else None
+
+
+@pytest.mark.slow
+def test_serve_outlives_its_prefect_server_and_a_run_in_flight_leaves_whole_tables(corpora, prefect_server, tmp_path):
+    """The server is killed while a scheduled run is writing OUT, then started again. Prefect's
+    client retries are off here so that the runner gives up after three failed polls (~3 s)
+    instead of about three minutes: the outage the test needs is seconds, not minutes."""
+    from tests.processes import started, wait_for
+
+    out, log = published_copy(corpora, tmp_path / "out"), tmp_path / "serve.log"
+    env = prefect_server.env | {"PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_CLIENT_MAX_RETRIES": "0"}
+    with started(serve_command("outage", corpora / "after", out, interval=2), env, log, grace_seconds=5) as serve:
+        in_flight = lambda: any((out / store.STAGING).glob("*/version")) or None   # noqa: E731
+        wait_for("a scheduled run writing OUT", in_flight, serve, log, timeout=240)
+        prefect_server.kill()
+        wait_for("no run writing OUT", lambda: not run_lock_held(out) or None, serve, log, timeout=120)
+        assert same_tables(out, corpora / "published") or same_tables(out, corpora / "uninterrupted")
+
+        back = datetime.now(timezone.utc)
+        prefect_server.start()
+        wait_for("a scheduled run completed after the server came back",
+                 lambda: completed_since(prefect_server.api, "newspipe/outage", back), serve, log, timeout=240)
+    said = log.read_text()
+    assert "lost the Prefect server" in said and "answers again: serving again" in said
+    assert_same_tables(out, corpora / "uninterrupted")
+
+
+@pytest.mark.slow
+def test_a_second_serve_of_the_same_out_is_refused_and_the_first_serves_on(corpora, prefect_server, tmp_path):
+    from tests.processes import started, wait_for
+    from tests.test_serve import deployment_named
+
+    out, log = published_copy(corpora, tmp_path / "out"), tmp_path / "first.log"
+    with started(serve_command("first", corpora / "before", out, interval=3600), prefect_server.env, log,
+                 grace_seconds=5) as first:
+        wait_for("the first serve registered", lambda: deployment_named(prefect_server.api, "newspipe/first"),
+                 first, log, timeout=120)
+        second = subprocess.run(serve_command("second", corpora / "before", out, interval=3600), cwd=REPO,
+                                env=prefect_server.env, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 3, second.stderr[-2000:]
+        assert f"another `newspipe serve` is serving {out}" in second.stderr
+        assert first.poll() is None
+    assert deployment_named(prefect_server.api, "newspipe/second") is None
 
 
 def test_a_reader_that_goes_away_stops_the_output_quietly(tmp_path):

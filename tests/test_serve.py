@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import REPO, SEEDS
-from tests.processes import free_port, started, tail, wait_for
+from tests.processes import free_port, started, stop, tail, wait_for
 
 NEWSPIPE = [sys.executable, "-m", "flows.cli"]
 PREFECT = [sys.executable, "-m", "prefect"]
@@ -29,31 +29,54 @@ SCHEDULER = {"PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS"
 RUNNER = {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
 
 
-def _base_env(home: Path) -> dict:
+def base_env(home: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     return env | {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                   "GX_ANALYTICS_ENABLED": "false"}
 
 
+class PrefectServer:
+    """A fresh `prefect server start` with its scheduler on (own PREFECT_HOME, so its own SQLite
+    database; loopback; a free port). `kill` takes it away as a crash would; `start` brings it
+    back on the same port with the same database."""
+
+    def __init__(self, home: Path):
+        self.home, self.port = home, free_port()
+        self.api = f"http://127.0.0.1:{self.port}/api"
+        self.env = base_env(home) | {"PREFECT_API_URL": self.api}     # for its clients
+        self.proc, self.starts = None, 0
+
+    def start(self) -> None:
+        self.starts += 1
+        self.log = self.home / f"server-{self.starts}.log"
+        cmd = [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--no-ui", "--scheduler"]
+        with self.log.open("wb") as sink:
+            self.proc = subprocess.Popen(cmd, cwd=REPO, env=base_env(self.home) | SCHEDULER, stdout=sink,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for("prefect server /api/health", self.healthy, self.proc, self.log, timeout=120)
+
+    def healthy(self) -> bool | None:
+        try:
+            return httpx.get(f"{self.api}/health", timeout=2).is_success or None
+        except httpx.HTTPError:
+            return None
+
+    def kill(self) -> None:
+        stop(self.proc, grace_seconds=0)
+
+
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory):
     """(api_url, env for clients) of a fresh `prefect server start` with its scheduler on."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    log = home / "server.log"
-    cmd = [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", "--scheduler"]
-    with started(cmd, _base_env(home) | SCHEDULER, log, grace_seconds=10) as server:
-        def healthy():
-            try:
-                return httpx.get(f"{api}/health", timeout=2).is_success or None
-            except httpx.HTTPError:
-                return None
-        wait_for("prefect server /api/health", healthy, server, log, timeout=120)
-        yield api, _base_env(home) | {"PREFECT_API_URL": api}
+    server = PrefectServer(tmp_path_factory.mktemp("prefect-home"))
+    server.start()
+    try:
+        yield server.api, server.env
+    finally:
+        stop(server.proc, grace_seconds=10)
 
 
-def _deployment(api: str, name: str) -> dict | None:
+def deployment_named(api: str, name: str) -> dict | None:
     response = httpx.get(f"{api}/deployments/name/{name}", timeout=5)
     return response.json() if response.status_code == 200 else None
 
@@ -74,7 +97,7 @@ def test_serve_runs_the_flow_the_scheduler_created_and_writes_the_tables(prefect
            "--raw-dir", str(SEEDS), "--out-dir", str(out)]
     # The next run may be under way when the test is done with the first: no waiting for it.
     with started(cmd, env | RUNNER, log, grace_seconds=2) as serve:
-        deployment = wait_for("deployment registered by serve", lambda: _deployment(api, "newspipe/test-serve"),
+        deployment = wait_for("deployment registered by serve", lambda: deployment_named(api, "newspipe/test-serve"),
                                serve, log, timeout=60)
         run = wait_for("a finished scheduled run", lambda: _first_finished_run(api, deployment["id"]),
                         serve, log, timeout=240)
@@ -102,7 +125,7 @@ def test_prefect_yaml_deploys_with_its_cron_schedule_and_pull_step(prefect_serve
     result = subprocess.run([*PREFECT, "--no-prompt", "deploy", "--all"], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    deployment = _deployment(api, "newspipe/newspipe-hourly")
+    deployment = deployment_named(api, "newspipe/newspipe-hourly")
     assert deployment["entrypoint"] == "flows/pipeline.py:newspipe_run"
     assert deployment["work_pool_name"] == "newspipe"
     assert [s["schedule"]["cron"] for s in deployment["schedules"] if s["active"]] == ["0 * * * *"]
@@ -127,3 +150,18 @@ def test_serve_needs_exactly_one_valid_schedule(when):
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "--interval" in result.stderr
+
+
+def test_serve_tells_a_lost_server_from_other_failures_of_its_runner():
+    from flows.serving import lost_the_server
+
+    request = httpx.Request("GET", "http://127.0.0.1:9/api/health")
+    refused = httpx.ConnectError("All connection attempts failed", request=request)
+    unavailable = httpx.HTTPStatusError("503", request=request, response=httpx.Response(503, request=request))
+    assert lost_the_server(ExceptionGroup("runner", [RuntimeError("Service exceeded error threshold.")]))
+    try:
+        raise RuntimeError("the poll failed") from refused
+    except RuntimeError as wrapped:
+        assert lost_the_server(wrapped)
+    assert lost_the_server(unavailable)
+    assert not lost_the_server(ValueError("a bug of ours"))
