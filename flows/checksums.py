@@ -10,8 +10,9 @@ before a run builds on it and by `newspipe verify`.
 Every file of the version is listed (the tables' parts, the state, the reports) with its size,
 the SHA-256 of its bytes and, for Parquet, its rows. Hashing bytes runs at hundreds of MB/s,
 far faster than reading the tables, so a run checks the whole version it builds on, and a
-damaged part is rebuilt from the raw files instead of being carried into the next version. A
-version published before checksums were recorded is checked by reading each Parquet file whole.
+damaged part is rebuilt from the raw files instead of being carried into the next version; a
+damaged report (validation/, report.html) is only written anew. A version published before
+checksums were recorded is checked by reading each Parquet file whole.
 """
 from dataclasses import dataclass
 import hashlib
@@ -20,6 +21,8 @@ import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
+from transforms.schemas import TABLES
 
 CHECKSUMS = "_state/checksums.json"       # inside a version
 FORMAT = 1
@@ -64,6 +67,12 @@ def check_published(out_dir: Path) -> Verdict:
     observed = {name: observe(version / name) if (version / name).is_file() else None
                 for name in sorted(set(recorded) | set(_files(version)))}
     return Verdict(version, _prefixed(compare(recorded, observed)), recorded=True)
+
+
+def holds_data(problem: str) -> bool:
+    """A damaged table or state file (or the whole version gone): the run cannot build on the
+    version. Other files are reports, which a run writes anew."""
+    return problem.startswith((f"{CURRENT}:", *(f"{CURRENT}/{folder}/" for folder in (*TABLES, "_state"))))
 
 
 def observe(path: Path) -> dict:

@@ -32,7 +32,8 @@ class Plan:
     counts: FileCounts
     published_run_id: str | None        # what OUT/current shows now, kept for readers in flight
     report_published: bool              # OUT/validation is the published tables' report (not a failed run's)
-    damaged: tuple[str, ...] = ()       # the published version's damaged files (then everything is redone)
+    damaged: tuple[str, ...] = ()       # the published version's damaged files: tables or state ones make
+                                        # everything be redone, report ones a new report
 
     def with_status(self, *statuses: str) -> pl.DataFrame:
         return self.files.filter(pl.col("status").is_in(statuses))
@@ -60,12 +61,12 @@ class Plan:
     def nothing_changed(self) -> bool:
         """Same code, suites, options and files (by size and mtime): the published version stays."""
         return (self.full_reason is None and self.counts.unchanged == self.files.height
-                and self.previous.state.fingerprint == self.fingerprint and self.report_published)
+                and self.previous.state.fingerprint == self.fingerprint and self.report_published and not self.damaged)
 
     def report_holds_for(self, version: AssembledVersion) -> bool:
         """The published report is the new version's: the same suites, and every part of the
         version carried over as published (only mtimes changed, say). It is carried, not redone."""
-        return (self.previous is not None and version.parts_rewritten == 0
+        return (self.previous is not None and version.parts_rewritten == 0 and not self.damaged
                 and self.previous.state.fingerprint.expectations == self.fingerprint.expectations)
 
     def describe(self) -> str:
@@ -90,7 +91,7 @@ def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options:
     fingerprint = store.code_fingerprint()
     published = store.published(out_dir)
     damaged = tuple(checksums.check_published(out_dir).problems)
-    reason = full_reason(published, fingerprint, options, full, damaged)
+    reason = full_reason(published, fingerprint, options, full, [d for d in damaged if checksums.holds_data(d)])
     previous = None if reason else published
     manifest = previous.manifest() if previous else empty_frame(changes.MANIFEST)
     compared = changes.compare_files(now, manifest, previous.state.scanned_at_ns if previous else 0)
@@ -104,7 +105,7 @@ def make_plan(raw_dir: Path, out_dir: Path, files: list[store.RawFile], options:
 def full_reason(previous: store.Published | None, fingerprint: Fingerprint, options: RunOptions,
                 full: bool, damaged: Sequence[str] = ()) -> str | None:
     """Why every file must be processed again (the published rows cannot be carried over), or None.
-    `damaged`: what the check of the published version found wrong, file by file."""
+    `damaged`: what the check of the published version found wrong in its tables and state."""
     if damaged:
         listed = "; ".join(damaged[:MAX_NAMED]) + (f"; and {len(damaged) - MAX_NAMED} more" if len(damaged) > MAX_NAMED
                                                   else "")

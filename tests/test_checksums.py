@@ -64,3 +64,11 @@ def test_a_current_link_to_a_version_that_is_gone_is_damage(tmp_path):
     assert checksums.check_published(tmp_path).problems == [
         "current: points at .versions/gone, which does not exist"]
     assert checksums.check_published(tmp_path / "nothing-here") == checksums.Verdict(None, [], recorded=False)
+
+
+def test_damage_to_tables_or_state_is_told_from_damage_to_reports():
+    assert checksums.holds_data("current/articles/part-00000-ab12cd.parquet: missing (deleted since it was published)")
+    assert checksums.holds_data("current/_state/manifest.parquet: its bytes changed since it was published")
+    assert checksums.holds_data("current: points at .versions/gone, which does not exist")
+    assert not checksums.holds_data("current/validation/index.html: 6 bytes, 20,773 when published")
+    assert not checksums.holds_data("current/report.html: missing (deleted since it was published)")

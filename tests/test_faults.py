@@ -180,6 +180,16 @@ def test_a_damaged_version_is_named_and_rebuilt_from_the_raw_files_never_carried
     assert newspipe("verify", "--out-dir", out).returncode == 0
 
 
+def test_a_damaged_report_is_written_anew_and_the_tables_carried_on(corpora, run, tmp_path):
+    out = published_copy(corpora, tmp_path / "out")
+    (out / "validation" / "index.html").write_text("edited by hand")
+    state = run(corpora / "before", out)            # nothing changed but the report
+    assert state["full_reason"] is None and state["extracted"] == 0 and state["parts_rewritten"] == 0
+    assert "edited by hand" not in (out / "validation" / "index.html").read_text()
+    assert newspipe("verify", "--out-dir", out).returncode == 0
+    assert_same_tables(out, corpora / "published")
+
+
 def test_verify_lists_every_damaged_file_and_says_nothing_of_a_whole_version(corpora, tmp_path):
     out = published_copy(corpora, tmp_path / "out")
     whole = newspipe("verify", "--out-dir", out)
