@@ -78,3 +78,17 @@ def test_no_word_is_listed_twice_in_one_list(name):
             if isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value):
                 items = lexicons.entries(name, list_name, lang)
                 assert len(items) == len(set(items)), (name, list_name, lang)
+
+
+@pytest.mark.parametrize("name", ["countries", "calendar"])
+def test_a_lexicon_counts_in_the_code_fingerprint(tmp_path, monkeypatch, name):
+    from flows import store
+
+    shipped = lexicons.FOLDER / f"{name}.toml"
+    copy = tmp_path / "transforms" / "lexicons" / shipped.name
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(shipped.read_bytes())
+    monkeypatch.setattr(store, "_REPO_CODE", tmp_path)
+    before = store.code_fingerprint().transforms
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    assert store.code_fingerprint().transforms != before

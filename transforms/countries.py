@@ -1,72 +1,53 @@
-"""Country names (casefolded), with the short and older forms news uses.
+"""Country names and nationality words (casefolded), with the short and older forms news uses.
 
 Why a list: a sports team named after its town or state is an organisation ("Atlanta 6 Chicago
 5"), a national team is its country ("Romania beat Lithuania"), and the small spaCy model calls
-both GPE. Only countries and the home nations that field national teams are here, no towns.
+both GPE. The names are ISO 3166's, from pycountry (current and former countries, their
+dependencies, which field teams too), less the few that are no country (Antarctica), plus the
+forms of lexicons/countries.toml that ISO lacks ("Britain", the home nations); no towns.
+Nationalities come from that file alone: no package holds them.
 """
-COUNTRIES = frozenset(name.strip() for name in """
-afghanistan, albania, algeria, andorra, angola, antigua, argentina, armenia, australia, austria,
-azerbaijan, bahamas, bahrain, bangladesh, barbados, belarus, belgium, belize, benin, bhutan, bolivia,
-bosnia, bosnia and herzegovina, bosnia-herzegovina, botswana, brazil, brunei, bulgaria, burkina faso,
-burundi, cambodia, cameroon, canada, cape verde, central african republic, chad, chile, china, colombia,
-comoros, congo, costa rica, croatia, cuba, cyprus, czech republic, czechia, czechoslovakia, denmark,
-djibouti, dominica, dominican republic, ecuador, egypt, el salvador, equatorial guinea, eritrea,
-estonia, eswatini, ethiopia, fiji, finland, france, gabon, gambia, georgia, germany, ghana, greece,
-grenada, guatemala, guinea, guinea-bissau, guyana, haiti, honduras, hungary, iceland, india, indonesia,
-iran, iraq, ireland, israel, italy, ivory coast, jamaica, japan, jordan, kazakhstan, kenya, kiribati,
-kosovo, kuwait, kyrgyzstan, laos, latvia, lebanon, lesotho, liberia, libya, liechtenstein, lithuania,
-luxembourg, macedonia, north macedonia, madagascar, malawi, malaysia, maldives, mali, malta,
-marshall islands, mauritania, mauritius, mexico, micronesia, moldova, monaco, mongolia, montenegro,
-morocco, mozambique, myanmar, burma, namibia, nauru, nepal, netherlands, holland, new zealand,
-nicaragua, niger, nigeria, north korea, norway, oman, pakistan, palau, palestine, panama,
-papua new guinea, paraguay, peru, philippines, poland, portugal, qatar, romania, russia,
-russian federation, rwanda, samoa, san marino, saudi arabia, senegal, serbia, seychelles,
-sierra leone, singapore, slovakia, slovenia, solomon islands, somalia, south africa, south korea,
-korea, south sudan, spain, sri lanka, sudan, suriname, surinam, swaziland, sweden, switzerland, syria,
-taiwan, tajikistan, tanzania, thailand, togo, tonga, trinidad, trinidad and tobago, tunisia, turkey,
-turkmenistan, tuvalu, uganda, ukraine, united arab emirates, uae, united kingdom, uk, britain,
-great britain, england, scotland, wales, northern ireland, faroe islands, faroes, united states,
-united states of america, usa, u.s., u.s.a., us, america, uruguay, uzbekistan, vanuatu, vatican,
-venezuela, vietnam, yemen, yugoslavia, zaire, zambia, zimbabwe, soviet union, ussr, hong kong,
-west germany, east germany, ivory coast, cote d'ivoire, puerto rico
-""".replace("\n", " ").split(","))
+import re
+import unicodedata
 
-# Nationalities, peoples and religions (OntoNotes NORP), adjectives and nouns; plurals are added.
-_NORP_WORDS = """
-afghan albanian algerian american andorran angolan argentine argentinian armenian australian austrian
-azerbaijani azeri bahraini bangladeshi belarussian belarusian belgian beninese bolivian bosnian brazilian
-british briton bulgarian burmese burundian cambodian cameroonian canadian chadian chilean chinese colombian
-congolese croatian croat cuban cypriot czech dane danish dutch dutchman ecuadorean ecuadorian egyptian
-english englishman eritrean estonian ethiopian european fijian filipino finn finnish french frenchman
-gabonese georgian german ghanaian greek guatemalan guinean haitian honduran hungarian icelandic indian
-indonesian iranian iraqi irish irishman israeli italian ivorian jamaican japanese jordanian kazakh kenyan
-korean kosovar kuwaiti kyrgyz laotian latvian lebanese liberian libyan lithuanian luxembourger macedonian
-malagasy malawian malaysian malian maltese mauritanian mexican moldovan monegasque mongolian montenegrin
-moroccan mozambican namibian nepalese new zealander nicaraguan nigerian nigerien norwegian omani pakistani
-palestinian panamanian paraguayan peruvian philippine polish pole portuguese qatari romanian russian
-rwandan salvadoran saudi scot scottish scotsman senegalese serb serbian sierra leonean singaporean slovak
-slovakian slovene slovenian somali south african spaniard spanish sri lankan sudanese surinamese swede
-swedish swiss syrian taiwanese tajik tanzanian thai togolese tunisian turk turkish turkmen ugandan
-ukrainian uruguayan uzbek venezuelan vietnamese welsh welshman yemeni yugoslav zairean zambian
-zimbabwean czechs
-arab asian african latin kurd kurdish chechen basque catalan corsican flemish walloon tamil sikh hindu
-muslim moslem christian catholic protestant jewish jew buddhist islamic sunni shi'ite shiite hutu tutsi
-pashtun uighur tibetan berber bedouin maori aboriginal inuit zulu xhosa afrikaner cossack tatar
-""".split("\n")
+import pycountry
+
+from transforms.lexicons import entries
+
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+# Plural nationality nouns take -s, except words that are already plural or take -es.
+_NO_PLURAL = ("sh", "ch", "ese", "s", "x")
 
 
-def _with_plurals(words: list[str]) -> frozenset[str]:
+def _forms(iso_name: str) -> set[str]:
+    """The forms news writes of one ISO name: without a bracket ("Falkland Islands (Malvinas)"),
+    the short name before ISO's inverting comma ("Korea, Republic of"), with and without
+    accents ("Côte d'Ivoire", "Cote d'Ivoire")."""
+    name = _PARENTHESES.sub("", iso_name).split(",")[0].strip().casefold()
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return {name, plain}
+
+
+def _iso_names() -> set[str]:
+    """Name, official name and common name of every current country, and former countries' names."""
     out = set()
-    for line in words:
-        for word in line.split():
-            out.add(word)
-            if not word.endswith(("sh", "ch", "ese", "s", "x")):
-                out.add(word + "s")
-    for two in ("new zealander", "south african", "sierra leonean", "sri lankan"):
-        out.update({two, two + "s"})
-    return frozenset(out - {"new", "zealander", "south", "sierra", "leonean", "sri", "lankan"})
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            if value := getattr(country, attribute, None):
+                out |= _forms(value)
+    for former in pycountry.historic_countries:
+        out |= _forms(former.name)
+    return out
 
 
-NORP_NAMES = _with_plurals(_NORP_WORDS) - COUNTRIES
-# The nationalities alone (the first block): safe to find where the model missed them.
-NATIONALITIES = _with_plurals(_NORP_WORDS[:_NORP_WORDS.index("zimbabwean czechs") + 1]) - COUNTRIES
+def _with_plurals(words: tuple[str, ...]) -> frozenset[str]:
+    """The words and their plurals ("Kenyans", "South Africans"; not "Swisses")."""
+    return frozenset(words) | {word + "s" for word in words if not word.endswith(_NO_PLURAL)}
+
+
+COUNTRIES = frozenset(_iso_names() - set(entries("countries", "not_countries"))
+                      | set(entries("countries", "country_names")))
+# The nationalities alone: safe to find where the model missed them.
+NATIONALITIES = _with_plurals(entries("countries", "nationalities") + entries("countries", "nationality_phrases")) - COUNTRIES
+# Nationalities, peoples and religions (OntoNotes NORP).
+NORP_NAMES = NATIONALITIES | (_with_plurals(entries("countries", "peoples_and_religions")) - COUNTRIES)
