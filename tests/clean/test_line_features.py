@@ -55,3 +55,43 @@ def test_a_teaser_of_another_story_shares_little_of_the_article_vocabulary():
     assert overlap[article] > 0.3
     assert overlap[teaser] == 0
     assert x[teaser, FEATURES.index("title_overlap")] == 0
+
+
+THREAD = """Bridge to close next spring | The Gazette
+Bridge to close next spring
+March 3, 2024
+The city council voted on Tuesday to close the old bridge to cars from next spring.
+Engineers found cracks in two of its piers, and repairs would cost more than the city has.
+Buses and bicycles will still be allowed to cross while the council looks for the money to repair it.
+12 Comments
+jdoe
+March 3, 2024 at 9:14 am
+The council should have fixed this years ago, the cracks were there when I was a child in the town.
+asmith
+March 3, 2024 at 10:02 am
+My commute will take an extra hour every day now, and nobody asked the people who live on the far side.
+bwhite
+March 4, 2024 at 8:45 pm
+I walked across it last week and the whole deck was shaking under the weight of a single delivery van.
+"""
+
+
+def test_a_comment_thread_has_a_time_stamp_on_every_record_and_the_article_has_one():
+    lines, x = features_of(THREAD)
+    stamps = x[:, FEATURES.index("timestamp")]
+    assert [lines[i] for i in np.flatnonzero(stamps)] == [
+        "March 3, 2024", "March 3, 2024 at 9:14 am", "March 3, 2024 at 10:02 am", "March 4, 2024 at 8:45 pm"]
+    article = next(i for i, t in enumerate(lines) if t.startswith("Engineers"))
+    comment = next(i for i, t in enumerate(lines) if t.startswith("My commute"))
+    for name in ("stamps_above", "up_stamps_6", "up_stamps_20"):
+        assert x[comment, FEATURES.index(name)] > x[article, FEATURES.index(name)], name
+
+
+def test_the_article_run_is_the_first_one_after_the_headline_even_when_a_longer_one_follows():
+    lines, x = features_of(THREAD)
+    article = next(i for i, t in enumerate(lines) if t.startswith("The city council"))
+    comment = next(i for i, t in enumerate(lines) if t.startswith("I walked"))
+    assert x[article, FEATURES.index("in_anchor_run")] == 1
+    assert x[comment, FEATURES.index("in_anchor_run")] == 0
+    assert x[comment, FEATURES.index("anchor_run_distance")] > 0
+    assert x[comment, FEATURES.index("in_main_run")] == 1        # the densest run is the thread

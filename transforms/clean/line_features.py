@@ -55,12 +55,16 @@ TOPIC_CONTEXT = ["title_overlap", "run_overlap"]
 STAMP_WINDOWS = (6, 20)
 STAMP_CONTEXT = ["timestamp", "stamps_above", "stamps_below",
                  *(f"{side}_{what}_{w}" for w in STAMP_WINDOWS for what in ("stamps", "meta") for side in ("up", "down"))]
+# The same against the first sizeable run of running text after the headline: on a page whose
+# article is short, the densest run is often its comments or the teasers below it.
+ANCHOR_RUN_WORDS = 40
+ANCHOR_CONTEXT = ["in_anchor_run", "anchor_run_distance", "barriers_from_anchor_run", "anchor_run_share"]
 CONTEXT = ["position", "words_before_share", "after_anchor", "from_anchor", "from_block_start", "to_block_end",
            *(f"{side}_{what}_{w}" for w in WINDOWS for side in ("up", "down")
              for what in ("log_words", "prose", "rule_keep")),
            "up_prose_distance", "down_prose_distance", "in_main_run", "main_run_distance",
            "page_log_lines", "page_log_words", "page_rule_keep_share", "page_english",
-           *BARRIER_CONTEXT, *TOPIC_CONTEXT, *STAMP_CONTEXT]
+           *BARRIER_CONTEXT, *TOPIC_CONTEXT, *STAMP_CONTEXT, *ANCHOR_CONTEXT]
 NEIGHBOUR_OWN = ["log_words", "stop_share", "iso_stop_share", "kind_6", "kind_5", "kind_0", "sentence_end",
                  "rule_keep", "end_marker", "candidate", "is_title"]
 FEATURES = [*OWN, *CONTEXT, *(f"n{d:+d}_{name}" for d in NEIGHBOURS for name in NEIGHBOUR_OWN)]
@@ -117,7 +121,8 @@ def page_features(page) -> np.ndarray:
                 k += 1
     ctx[:, k] = np.log1p(_distance(prose > 0, up=True))
     ctx[:, k + 1] = np.log1p(_distance(prose > 0, up=False))
-    in_run, run_distance = _main_run(lines)
+    runs = _prose_runs(lines)
+    in_run, run_distance = _run_membership(*_main_run(runs), n)
     ctx[:, k + 2] = in_run
     ctx[:, k + 3] = np.log1p(run_distance)
     ctx[:, k + 4] = math.log1p(n)
@@ -129,7 +134,9 @@ def page_features(page) -> np.ndarray:
     k += len(BARRIER_CONTEXT)
     ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, toks, iso, in_run > 0)
     k += len(TOPIC_CONTEXT)
-    ctx[:, k:] = _stamp_context(page, own[:, col["meta"]])
+    ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]])
+    k += len(STAMP_CONTEXT)
+    ctx[:, k:] = _anchor_context(page, words, *_anchor_run(runs, page.anchor))
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
     return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
 
@@ -194,6 +201,15 @@ def _stamp_context(page, meta: np.ndarray) -> np.ndarray:
         for values in (stamp, meta):
             out += [_window(values, w, True), _window(values, w, False)]
     return np.stack(out, axis=1)
+
+
+def _anchor_context(page, words: np.ndarray, start: int, end: int) -> np.ndarray:
+    """ANCHOR_CONTEXT per line."""
+    inside, distance = _run_membership(start, end, len(words))
+    barrier = np.array([ln.barrier or ln.end_marker for ln in page.lines], dtype=float)
+    share = float(words[start:end].sum()) / max(float(words.sum()), 1.0)
+    return np.stack([inside, np.log1p(distance), np.log1p(_between_run(barrier, start, end)),
+                     np.full(len(words), share)], axis=1)
 
 
 def _shifted(values: np.ndarray, d: int) -> np.ndarray:
@@ -300,24 +316,44 @@ def _distance(flags: np.ndarray, up: bool) -> np.ndarray:
     return out
 
 
-def _main_run(lines) -> tuple[np.ndarray, np.ndarray]:
-    """The page's densest run of running text (paragraphs with at most two other lines between
-    them, the most words in all): which lines are in it, and how far each other line is from it."""
-    n = len(lines)
-    best = (0, 0, 0)       # words, start, end
-    start = words = gap = 0
-    current = None
+def _prose_runs(lines) -> list[tuple[int, int, float]]:
+    """Runs of running text: paragraphs with at most two other lines between them, as (start,
+    end, words)."""
+    runs = []
+    start = last = None
+    words = 0.0
     for i, ln in enumerate(lines):
-        if ln.kind in (PROSE, WEAK):
-            if current is None or gap > 2:
-                current, words = i, 0
-            words += ln.words
-            gap = 0
-            if words > best[0]:
-                best = (words, current, i + 1)
-        else:
-            gap += 1
-    _, start, end = best
+        if ln.kind not in (PROSE, WEAK):
+            continue
+        if start is None or i - last > 3:
+            if start is not None:
+                runs.append((start, last + 1, words))
+            start, words = i, 0.0
+        words += ln.words
+        last = i
+    if start is not None:
+        runs.append((start, last + 1, words))
+    return runs
+
+
+def _main_run(runs: list[tuple[int, int, float]]) -> tuple[int, int]:
+    """The page's densest run of running text (the most words): on most pages the article, on a
+    page with a short article, its comments or teasers."""
+    best = max(runs, key=lambda r: r[2], default=(0, 0, 0.0))    # the first of equals, as before
+    return best[0], best[1]
+
+
+def _anchor_run(runs: list[tuple[int, int, float]], anchor: int) -> tuple[int, int]:
+    """The first run of running text of ANCHOR_RUN_WORDS or more that reaches past the headline:
+    where the article starts, even when a longer run of comments or teasers follows it."""
+    for start, end, words in runs:
+        if end > anchor and words >= ANCHOR_RUN_WORDS:
+            return start, end
+    return 0, 0
+
+
+def _run_membership(start: int, end: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines are in the run [start, end), and how far each other line is from it."""
     idx = np.arange(n)
     inside = (idx >= start) & (idx < end)
     distance = np.where(idx < start, start - idx, np.where(idx >= end, idx - end + 1, 0))

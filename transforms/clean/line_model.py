@@ -20,9 +20,11 @@ from transforms.clean.line_features import FEATURES, STACKED, page_features, sta
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
 # Decoding never keeps a line less likely than this, whatever recall it would bring: otherwise a
-# page of nothing but furniture comes out whole, since keeping everything gives recall 1. (In the
-# site-grouped CV, 0.1 moves no part by more than 0.0002; 0.2 costs 0.001 on cleaneval.)
-LEAST_P = 0.1
+# page of nothing but furniture comes out whole (keeping everything gives recall 1), and on a page
+# where every line is in doubt the teasers under a "You might also like" come along. (In the
+# site-grouped CV, 0.3 costs 0.0004 on the mean of train's parts against 0.1, within the spread
+# of two training seeds.)
+LEAST_P = 0.3
 
 
 @dataclass(frozen=True)
