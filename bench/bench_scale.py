@@ -19,8 +19,9 @@ subprocess, timed from start to exit:
 Prints the median of --repeat runs, articles/s and its ratio to the naive pass's (how many times
 faster), and the peak memory of the whole process tree (children included, e.g.
 Prefect's server and the spaCy workers): the sum of RSS, and the sum of PSS (shared pages
-counted once) polled from /proc every 0.2 s, and for `newspipe run` the seconds of each phase
-(from its log). Develop with --limit; the full run takes about half an hour. On a shared
+counted once) polled from /proc every 0.2 s, the CPU seconds (user + system) of the whole
+process tree and of each kind of process in it (main, spaCy workers, Prefect's server), and for
+`newspipe run` the seconds of each phase (from its log). Develop with --limit; the full run takes about half an hour. On a shared
 machine the timings are indicative only.
 """
 import argparse
@@ -30,6 +31,7 @@ import json
 import os
 from pathlib import Path
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -60,6 +62,7 @@ class Measure:
     seconds: float
     peak_rss: int     # bytes, sum over the process tree
     peak_pss: int
+    cpu: float = 0.0  # user + system seconds of the whole process tree (getrusage of the reaped children)
 
 
 def main() -> int:
@@ -164,13 +167,15 @@ def duplicates(out: Path) -> str:
 def timed(cmd: list[str], env: dict) -> Measure:
     wall_start = datetime.now()
     started = time.monotonic()
+    cpu_before = _children_cpu()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peaks = {"rss": 0, "pss": 0, "by_process": {}}
+    peaks = {"rss": 0, "pss": 0, "by_process": {}, "cpu": {}}
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(proc.pid, peaks, done), daemon=True)
     watcher.start()
     output, _ = proc.communicate()
     seconds = time.monotonic() - started
+    cpu = _children_cpu() - cpu_before
     done.set()
     watcher.join()
     if proc.returncode != 0:
@@ -182,7 +187,24 @@ def timed(cmd: list[str], env: dict) -> Measure:
         print("    " + ", ".join(f"{name} {s:.1f} s" for name, s in phases), flush=True)
     by_process = sorted(peaks["by_process"].values(), key=lambda p: -p[1])
     print("    peak RSS per process: " + ", ".join(f"{kind} {rss / 2**20:,.0f} MB" for kind, rss in by_process[:6]), flush=True)
-    return Measure(seconds, peaks["rss"], peaks["pss"])
+    print(f"    CPU {cpu:.1f} s in all; " + cpu_by_kind(peaks), flush=True)
+    return Measure(seconds, peaks["rss"], peaks["pss"], cpu)
+
+
+def cpu_by_kind(peaks: dict) -> str:
+    """The CPU seconds of each kind of process (main, worker, prefect-server...), from /proc
+    samples every 0.2 s: a process's last 0.2 s before it exits are not seen, so the kinds add up
+    to a little less than the rusage total."""
+    kinds: dict[str, float] = {}
+    for pid, used in peaks["cpu"].items():
+        kind = peaks["by_process"].get(pid, ("?", 0))[0]
+        kinds[kind] = kinds.get(kind, 0.0) + used
+    return ", ".join(f"{kind} {used:.1f} s" for kind, used in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def phase_seconds(log: str, wall_start: datetime, total: float) -> list[tuple[str, float]]:
@@ -217,6 +239,7 @@ def _watch(root: int, peaks: dict, done: threading.Event) -> None:
             pss += _pss(pid)
             kind, peak = peaks["by_process"].get(pid, (None, 0))
             peaks["by_process"][pid] = (kind or _kind(pid, root), max(peak, process_rss))
+            peaks["cpu"][pid] = max(peaks["cpu"].get(pid, 0.0), _cpu(pid))
         peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
         done.wait(0.2)
 
@@ -259,6 +282,15 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _cpu(pid: int) -> float:
+    """User + system seconds the process has used so far (its own, not its children's)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _pss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -271,7 +303,7 @@ def _pss(pid: int) -> int:
 
 def report(results: dict[str, list[Measure]], counts: dict[str, int]) -> None:
     naive = statistics.median(m.seconds for m in results["naive"]) if "naive" in results else None
-    print(f"\n{'step':8} {'runs':>4} {'median s':>9} {'x naive':>8} {'articles/s':>10} {'peak RSS MB':>11} {'peak PSS MB':>11}")
+    print(f"\n{'step':8} {'runs':>4} {'median s':>9} {'x naive':>8} {'CPU s':>7} {'articles/s':>10} {'peak RSS MB':>11} {'peak PSS MB':>11}")
     summary = {}
     for step in STEPS:
         if step not in results:
@@ -280,8 +312,9 @@ def report(results: dict[str, list[Measure]], counts: dict[str, int]) -> None:
         seconds = statistics.median(m.seconds for m in ms)
         ratio = f"{(counts[step] / seconds) / (counts['naive'] / naive):8.2f}" if naive else f"{'-':>8}"
         rss, pss = max(m.peak_rss for m in ms) / 2**20, max(m.peak_pss for m in ms) / 2**20
-        print(f"{step:8} {len(ms):4} {seconds:9.1f} {ratio} {counts[step] / seconds:10.1f} {rss:11,.0f} {pss:11,.0f}")
-        summary[step] = {"median_s": round(seconds, 1), "articles": counts[step], "peak_rss_mb": round(rss),
+        cpu = statistics.median(m.cpu for m in ms)
+        print(f"{step:8} {len(ms):4} {seconds:9.1f} {ratio} {cpu:7.1f} {counts[step] / seconds:10.1f} {rss:11,.0f} {pss:11,.0f}")
+        summary[step] = {"median_s": round(seconds, 1), "cpu_s": round(cpu, 1), "articles": counts[step], "peak_rss_mb": round(rss),
                          "peak_pss_mb": round(pss)}
     print("x naive: articles/s of the step over articles/s of the naive pass (on one corpus: naive s / step s).")
     print(json.dumps(summary))
