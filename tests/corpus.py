@@ -3,6 +3,7 @@ a different choice of its paragraphs, so no two are duplicates and each one is e
 from itertools import combinations, islice
 import os
 from pathlib import Path
+import shutil
 
 import polars as pl
 
@@ -24,6 +25,30 @@ def write_articles(raw: Path, numbers) -> None:
         path = raw / f"{i % 3}" / f"report-{i:03d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(article_text(i), encoding="utf-8")
+
+
+def published_then_changed(root: Path, run, new_articles, copy_of_1: bool = False) -> Path:
+    """Corpus `before` (articles 0-7, and a copy of article 1 if `copy_of_1`) published in OUT
+    `published`; corpus `after` (article 3 edited, article 1 deleted, `new_articles` added) with
+    the tables of an uninterrupted run in `uninterrupted`. The faults and kills tests start from
+    `published` and must end with `uninterrupted`."""
+    before, after = root / "before", root / "after"
+    write_articles(before, range(8))
+    if copy_of_1:
+        shutil.copy(before / "1" / "report-001.txt", before / "copy-of-1.txt")
+    run(before, root / "published")
+    shutil.copytree(before, after)
+    (after / "0" / "report-003.txt").write_text(article_text(3) + '\n"It was a fair vote," said Tokayev.\n')
+    (after / "1" / "report-001.txt").unlink()
+    write_articles(after, new_articles)
+    run(after, root / "uninterrupted")
+    return root
+
+
+def published_copy(root: Path, out: Path) -> Path:
+    """A copy of `published_then_changed`'s published OUT, links kept, to run on."""
+    shutil.copytree(root / "published", out, symlinks=True)
+    return out
 
 
 def set_old_mtimes(raw: Path) -> None:

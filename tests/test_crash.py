@@ -5,7 +5,6 @@ The killed runs are real CLI subprocesses; they use the session's test Prefect s
 (PREFECT_API_URL) so that none of them pays for starting its own."""
 import os
 from pathlib import Path
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import REPO
-from tests.corpus import article_text, assert_same_tables, tables, write_articles
+from tests.corpus import assert_same_tables, published_copy, published_then_changed, tables
 
 pytestmark = pytest.mark.slow
 
@@ -45,19 +44,8 @@ def run(prefect_harness):
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory, run):
-    """Corpus `before` published in OUT `published`; corpus `after` (one article edited, an
-    original deleted so its copy takes over, new articles) with the tables of an uninterrupted run."""
-    root = tmp_path_factory.mktemp("crash")
-    before, after = root / "before", root / "after"
-    write_articles(before, range(8))
-    shutil.copy(before / "1" / "report-001.txt", before / "copy-of-1.txt")
-    run(before, root / "published")
-    shutil.copytree(before, after)
-    (after / "0" / "report-003.txt").write_text(article_text(3) + '\n"It was a fair vote," said Tokayev.\n')
-    (after / "1" / "report-001.txt").unlink()
-    write_articles(after, range(30, 38))
-    run(after, root / "uninterrupted")
-    return root
+    """As in test_faults, and a copy of article 1 that takes over when its original is deleted."""
+    return published_then_changed(tmp_path_factory.mktemp("crash"), run, range(30, 38), copy_of_1=True)
 
 
 def _staging_runs(out: Path) -> set[Path]:
@@ -103,8 +91,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_runs_killed_in_each_step_keep_the_published_tables_and_the_next_run_completes(corpora, run, api_url, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(corpora / "published", out, symlinks=True)
+    out = published_copy(corpora, tmp_path / "out")
     for name, point in KILL_POINTS.items():
         kill_newspipe_at(point, corpora / "after", out, api_url, tmp_path / f"{name}.log")
         assert_same_tables(out, corpora / "published")   # whole and readable, nothing of the killed run

@@ -20,7 +20,7 @@ import pytest
 from flows import store
 from flows.cli import EXIT_PIPE_CLOSED
 from tests.conftest import REPO
-from tests.corpus import article_text, assert_same_tables, write_articles
+from tests.corpus import article_text, assert_same_tables, published_copy, published_then_changed
 
 POLL_SECONDS = 0.02
 
@@ -33,23 +33,8 @@ def run(prefect_harness):
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory, run):
-    """Corpus `before` published in OUT `published`; corpus `after` (one article edited, one
-    deleted, new ones) with the tables of an uninterrupted run in `uninterrupted`."""
-    root = tmp_path_factory.mktemp("faults")
-    before, after = root / "before", root / "after"
-    write_articles(before, range(8))
-    run(before, root / "published")
-    shutil.copytree(before, after)
-    (after / "0" / "report-003.txt").write_text(article_text(3) + '\n"It was a fair vote," said Tokayev.\n')
-    (after / "1" / "report-001.txt").unlink()
-    write_articles(after, range(30, 36))
-    run(after, root / "uninterrupted")
-    return root
-
-
-def published_copy(corpora: Path, out: Path) -> Path:
-    shutil.copytree(corpora / "published", out, symlinks=True)
-    return out
+    """The corpus before and after a change, with the published and the uninterrupted tables."""
+    return published_then_changed(tmp_path_factory.mktemp("faults"), run, range(30, 36))
 
 
 def wait_until(what: str, condition, timeout: float = 120):
