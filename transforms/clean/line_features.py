@@ -122,7 +122,8 @@ def page_features(page) -> np.ndarray:
     ctx[:, k] = np.log1p(_distance(prose > 0, up=True))
     ctx[:, k + 1] = np.log1p(_distance(prose > 0, up=False))
     runs = _prose_runs(lines)
-    in_run, run_distance = _run_membership(*_main_run(runs), n)
+    main_run = _main_run(runs)
+    in_run, run_distance = _run_membership(*main_run, n)
     ctx[:, k + 2] = in_run
     ctx[:, k + 3] = np.log1p(run_distance)
     ctx[:, k + 4] = math.log1p(n)
@@ -130,26 +131,24 @@ def page_features(page) -> np.ndarray:
     ctx[:, k + 6] = keep.mean()
     ctx[:, k + 7] = lang == "en"
     k += 8
-    ctx[:, k:k + len(BARRIER_CONTEXT)] = _barrier_context(page, words, in_run > 0)
+    barrier = np.array([ln.barrier or ln.end_marker for ln in lines], dtype=float)
+    ctx[:, k:k + len(BARRIER_CONTEXT)] = _barrier_context(page, words, barrier, *main_run)
     k += len(BARRIER_CONTEXT)
     ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, toks, iso, in_run > 0)
     k += len(TOPIC_CONTEXT)
     ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]])
     k += len(STAMP_CONTEXT)
-    ctx[:, k:] = _anchor_context(page, words, *_anchor_run(runs, page.anchor))
+    ctx[:, k:] = _anchor_context(words, barrier, *_anchor_run(runs, page.anchor))
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
     return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
 
 
-def _barrier_context(page, words: np.ndarray, in_run: np.ndarray) -> np.ndarray:
-    """BARRIER_CONTEXT per line."""
+def _barrier_context(page, words: np.ndarray, barrier: np.ndarray, start: int, end: int) -> np.ndarray:
+    """BARRIER_CONTEXT per line ([start, end): the densest run of running text)."""
     lines = page.lines
     n = len(lines)
     idx = np.arange(n)
-    barrier = np.array([ln.barrier or ln.end_marker for ln in lines], dtype=float)
     comment = np.array([comment_signal(ln) for ln in lines], dtype=float)
-    run = np.flatnonzero(in_run)
-    start, end = (run[0], run[-1] + 1) if len(run) else (0, 0)
     above = _before(barrier)
     words_to_run = _between_run(words, start, end)
     run_words = max(float(words[start:end].sum()), 1.0)
@@ -203,10 +202,9 @@ def _stamp_context(page, meta: np.ndarray) -> np.ndarray:
     return np.stack(out, axis=1)
 
 
-def _anchor_context(page, words: np.ndarray, start: int, end: int) -> np.ndarray:
+def _anchor_context(words: np.ndarray, barrier: np.ndarray, start: int, end: int) -> np.ndarray:
     """ANCHOR_CONTEXT per line."""
     inside, distance = _run_membership(start, end, len(words))
-    barrier = np.array([ln.barrier or ln.end_marker for ln in page.lines], dtype=float)
     share = float(words[start:end].sum()) / max(float(words.sum()), 1.0)
     return np.stack([inside, np.log1p(distance), np.log1p(_between_run(barrier, start, end)),
                      np.full(len(words), share)], axis=1)

@@ -85,7 +85,8 @@ def decode(p: np.ndarray, words: np.ndarray, page, precision_weight: float) -> l
     Lines that are not candidates keep the rules' verdict and count as they are; candidates below
     LEAST_P are dropped."""
     keep = [bool(k) and not c for k, c in zip(page.rule_keep, page.candidates)]
-    chosen = np.flatnonzero(np.asarray(page.candidates, dtype=bool) & (p >= LEAST_P))
+    candidate = np.asarray(page.candidates, dtype=bool)
+    chosen = np.flatnonzero(candidate & (p >= LEAST_P))
     if not len(chosen):
         return keep
     fixed = np.flatnonzero(keep)
@@ -93,8 +94,7 @@ def decode(p: np.ndarray, words: np.ndarray, page, precision_weight: float) -> l
     order = chosen[np.argsort(-p[chosen], kind="stable")]
     article = fixed_article + np.cumsum(p[order] * words[order])
     expected = article / (fixed_words + np.cumsum(words[order]))
-    candidates = np.flatnonzero(page.candidates)
-    recall = article / max(fixed_article + (p[candidates] * words[candidates]).sum(), 1e-9)
+    recall = article / max(fixed_article + (p[candidate] * words[candidate]).sum(), 1e-9)
     best = int(np.argmax(precision_weight * expected + (1 - precision_weight) * recall))
     for i in order[:best + 1]:
         keep[i] = True
