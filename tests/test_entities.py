@@ -130,3 +130,12 @@ def test_conjoined_names_split_when_the_article_names_either_alone(nlp):
     ents, _ = entities_of(nlp, body)
     assert "Derbyshire and Surrey" not in ents
     assert "Surrey" in ents
+
+
+def test_an_honorific_before_a_name_marks_a_person_but_lord_and_lady_do_not():
+    from transforms.entities import _HONORIFIC_BEFORE
+
+    for before in ("Mr ", "Mrs. ", "Ms ", "Miss ", "Dr. ", "Prof ", "Sir ", "Dame ", "Mx "):
+        assert _HONORIFIC_BEFORE.search("said " + before), before
+    for before in ("Lord ", "Lady ", "mr ", "Mrs"):        # "Lord's", "Lady Bird Lake"; lower case; no space
+        assert not _HONORIFIC_BEFORE.search("said " + before), before

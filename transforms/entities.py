@@ -28,6 +28,7 @@ from spacy.symbols import NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from transforms import ids
+from transforms.casing import title_case
 from transforms.countries import COUNTRIES, NATIONALITIES, NORP_NAMES
 from transforms.lexicons import entries, words
 from transforms.lexicons.cldr import calendar_names
@@ -411,7 +412,9 @@ def mark_usage(doc: Doc, field_name: str, text: str, mentions: list[Mention], ta
     return out
 
 
-_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.? $")
+# An honorific just before a name makes it a person's ("Mr", "Dr.").
+_HONORIFIC_BEFORE = re.compile(r"\b(?:%s)\.? $" % "|".join(
+    sorted(w.capitalize() for w in HONORIFICS - words("people", "honorifics_also_of_things"))))
 # Nouns for people by their role: "Assem Zhapisheva, a civic activist", "AFP journalist Chris Rickleton".
 PERSON_ROLES = frozenset("""
 activist journalist reporter correspondent editor columnist writer author photographer presenter anchor
@@ -623,7 +626,7 @@ def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
     texts = {field_name: doc.text for field_name, doc in docs.items()}   # Doc.text is rebuilt on each access
     for field_name in sorted(docs, key=lambda f: f != "body"):
         doc, text = docs[field_name], texts[field_name]
-        if field_name == "body" or not (_shouting(text) or _title_case(text)):
+        if field_name == "body" or not (_shouting(text) or title_case(text, share=0.8, min_words=3)):
             out += field_mentions(doc, field_name, text)
             continue
         known = names_in_text(text, field_name, [m for m in out if m.label])
@@ -635,11 +638,6 @@ def collect_mentions(docs: dict[str, Doc]) -> list[Mention]:
             known += model
         out += known
     return out + repeated_names(docs, out)
-
-
-def _title_case(text: str) -> bool:
-    words = [w for w in text.split() if len(w) >= 4 and w[0].isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _spans(mentions: list[Mention]) -> list[tuple[int, int]]:

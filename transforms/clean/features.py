@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 import re
 
+from transforms.casing import title_case
 from transforms.clean.furniture import (END_FIRST, LINE_START_FIRST, PROMO_WORDS, READER_WORDS, furniture_anywhere,
                                         furniture_start, gallery_caption, is_end_heading)
 from transforms.clean.lines import HEAD, JUNK, MENU, META, PROSE, WEAK, WORD
@@ -116,7 +117,7 @@ def _text_kind(s: _Shape) -> tuple:
         return JUNK, f"all-capitals line of {nw} words (a link or promo)", None, False
     if nw <= 24 and text.endswith("..") and _TRUNCATED.search(text[-4:]):
         return HEAD, f"truncated headline ({nw} words, ends with '..')", None, False
-    if 4 <= nw <= 24 and not cjk and _title_case(text):
+    if 4 <= nw <= 24 and not cjk and title_case(text, share=0.85, min_words=4, openers=_OPENERS, digits=False, all_caps=False):
         return HEAD, f"headline-like: {nw} words in Title Case", None, False
     if nw >= 15 and (stop >= 0.12 or cjk or sent_end or len(_SENT_INNER.findall(text[:2000])) >= 2):
         if nw < 25 and not sent_end and not cjk and not _SENT_INNER.search(text):
@@ -132,18 +133,6 @@ def _text_kind(s: _Shape) -> tuple:
     if nw <= 3:
         return MENU, f"{nw} word{'s' if nw != 1 else ''}, no sentence punctuation", None, False
     return HEAD, f"heading-like: {nw} words, no sentence punctuation", None, False
-
-
-def _title_case(text: str) -> bool:
-    """Most words of four letters or more start with a capital (a headline, not a sentence)."""
-    tokens = text.split()
-    if any(w[0].isdigit() for w in tokens):
-        return False                # dates, scores, numbered lists
-    initials = [c for c in (w.lstrip(_OPENERS)[:1] for w in tokens if len(w) >= 4) if c.isalpha()]
-    if len(initials) < 4:
-        return False
-    upper = sum(map(str.isupper, initials))
-    return upper >= 0.85 * len(initials) and not text.isupper()
 
 
 def glance(text: str) -> tuple:
