@@ -52,7 +52,8 @@ print(sum(len(doc.ents) for doc in nlp.pipe(texts)), "entities")
 """
 _LOG_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) \| \w+ +\| (.*)$")
 # where each phase of `newspipe run` ends, by the log line that marks it
-PHASES = (("start-up", "Beginning flow run"), ("ingest", "ingest: "), ("duplicates", "mark_duplicates"),
+# ("duplicates": finding them and staging the batches to extract, so "extract" is the extraction alone)
+PHASES = (("start-up", "Beginning flow run"), ("ingest", "ingest: "), ("duplicates", "Task run 'stage_extraction"),
           ("extract", "extract: "), ("validate", "validate_run"), ("report", "write_report"),
           ("publish+exit", None))
 
@@ -63,6 +64,10 @@ class Measure:
     peak_rss: int     # bytes, sum over the process tree
     peak_pss: int
     cpu: float = 0.0  # user + system seconds of the whole process tree (getrusage of the reaped children)
+    kinds: dict = None          # CPU seconds per kind of process (main, worker, prefect-server), sampled
+    phases: dict = None         # wall seconds per phase of a `newspipe run`
+    phase_cpu: dict = None      # {phase: {kind: CPU seconds}}, sampled
+    workers_busy: float | None = None   # worker CPU in the extract phase / (its wall x workers)
 
 
 def main() -> int:
@@ -169,9 +174,9 @@ def timed(cmd: list[str], env: dict) -> Measure:
     started = time.monotonic()
     cpu_before = _children_cpu()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peaks = {"rss": 0, "pss": 0, "by_process": {}, "cpu": {}}
+    peaks = {"rss": 0, "pss": 0, "by_process": {}, "cpu": {}, "samples": []}
     done = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(proc.pid, peaks, done), daemon=True)
+    watcher = threading.Thread(target=_watch, args=(proc.pid, peaks, done, started), daemon=True)
     watcher.start()
     output, _ = proc.communicate()
     seconds = time.monotonic() - started
@@ -183,15 +188,26 @@ def timed(cmd: list[str], env: dict) -> Measure:
         raise SystemExit(f"bench_scale: {' '.join(cmd[:4])} ... exited with {proc.returncode}")
     print(f"  {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd[:4]))} ...: {seconds:.1f} s, "
           f"peak RSS {peaks['rss'] / 2**20:,.0f} MB, PSS {peaks['pss'] / 2**20:,.0f} MB", flush=True)
-    if phases := phase_seconds(output, wall_start, seconds):
+    phases = phase_seconds(output, wall_start, seconds)
+    if phases:
         print("    " + ", ".join(f"{name} {s:.1f} s" for name, s in phases), flush=True)
     by_process = sorted(peaks["by_process"].values(), key=lambda p: -p[1])
     print("    peak RSS per process: " + ", ".join(f"{kind} {rss / 2**20:,.0f} MB" for kind, rss in by_process[:6]), flush=True)
-    print(f"    CPU {cpu:.1f} s in all; " + cpu_by_kind(peaks), flush=True)
-    return Measure(seconds, peaks["rss"], peaks["pss"], cpu)
+    kinds = cpu_by_kind(peaks)
+    print(f"    CPU {cpu:.1f} s in all; " + _kinds_text(kinds), flush=True)
+    measure = Measure(seconds, peaks["rss"], peaks["pss"], cpu, kinds, dict(phases))
+    if phases:
+        measure.phase_cpu = phase_cpu(peaks, phases)
+        print("    CPU per phase: " + "; ".join(f"{name} {_kinds_text(used)}" for name, used in measure.phase_cpu.items()
+                                               if used), flush=True)
+        measure.workers_busy = workers_busy(peaks, measure)
+        if measure.workers_busy is not None:
+            print(f"    spaCy workers busy in the extract phase: {measure.workers_busy:.0%} "
+                  f"(their CPU / (extract wall x {_worker_count(peaks)} workers))", flush=True)
+    return measure
 
 
-def cpu_by_kind(peaks: dict) -> str:
+def cpu_by_kind(peaks: dict) -> dict[str, float]:
     """The CPU seconds of each kind of process (main, worker, prefect-server...), from /proc
     samples every 0.2 s: a process's last 0.2 s before it exits are not seen, so the kinds add up
     to a little less than the rusage total."""
@@ -199,7 +215,52 @@ def cpu_by_kind(peaks: dict) -> str:
     for pid, used in peaks["cpu"].items():
         kind = peaks["by_process"].get(pid, ("?", 0))[0]
         kinds[kind] = kinds.get(kind, 0.0) + used
-    return ", ".join(f"{kind} {used:.1f} s" for kind, used in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
+def _kinds_text(kinds: dict[str, float]) -> str:
+    return ", ".join(f"{kind} {used:.1f} s" for kind, used in kinds.items() if kind != "tracker")
+
+
+def phase_cpu(peaks: dict, phases: list[tuple[str, float]]) -> dict[str, dict[str, float]]:
+    """CPU seconds of each kind of process within each phase: the /proc samples' cumulative CPU
+    of every process at the phase's end minus at its start (the sample at or before the moment)."""
+    samples = peaks["samples"]
+    bounds, at = [], 0.0
+    for name, wall in phases:
+        bounds.append((name, at, at + wall))
+        at += wall
+
+    def cpu_at(t: float) -> dict[int, float]:
+        last: dict[int, float] = {}
+        for when, used in samples:
+            if when > t:
+                break
+            last = used
+        return last
+
+    result = {}
+    for name, start, end in bounds:
+        before, after = cpu_at(start), cpu_at(end)
+        kinds: dict[str, float] = {}
+        for pid, used in after.items():
+            kind = peaks["by_process"].get(pid, ("?", 0))[0]
+            kinds[kind] = kinds.get(kind, 0.0) + used - before.get(pid, 0.0)
+        result[name] = {k: round(v, 2) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]) if v > 0.05}
+    return result
+
+
+def _worker_count(peaks: dict) -> int:
+    return sum(kind == "worker" for kind, _ in peaks["by_process"].values())
+
+
+def workers_busy(peaks: dict, measure: Measure) -> float | None:
+    """How busy the spaCy workers were while the run extracted: their CPU in the extract phase
+    over the phase's wall time times the number of workers (1.0: never idle)."""
+    workers, wall = _worker_count(peaks), measure.phases.get("extract")
+    if not workers or not wall:
+        return None
+    return measure.phase_cpu["extract"].get("worker", 0.0) / (wall * workers)
 
 
 def _children_cpu() -> float:
@@ -230,16 +291,19 @@ def phase_seconds(log: str, wall_start: datetime, total: float) -> list[tuple[st
     return phases if len(phases) > 1 else []
 
 
-def _watch(root: int, peaks: dict, done: threading.Event) -> None:
+def _watch(root: int, peaks: dict, done: threading.Event, started: float) -> None:
     while not done.is_set():
         rss = pss = 0
+        sample: dict[int, float] = {}
         for pid in _tree(root):
             process_rss = _rss(pid)
             rss += process_rss
             pss += _pss(pid)
             kind, peak = peaks["by_process"].get(pid, (None, 0))
             peaks["by_process"][pid] = (kind or _kind(pid, root), max(peak, process_rss))
-            peaks["cpu"][pid] = max(peaks["cpu"].get(pid, 0.0), _cpu(pid))
+            peaks["cpu"][pid] = sample[pid] = max(peaks["cpu"].get(pid, 0.0), _cpu(pid))
+        peaks["samples"].append((time.monotonic() - started, {**peaks["samples"][-1][1], **sample}
+                                 if peaks["samples"] else sample))
         peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
         done.wait(0.2)
 
@@ -315,9 +379,34 @@ def report(results: dict[str, list[Measure]], counts: dict[str, int]) -> None:
         cpu = statistics.median(m.cpu for m in ms)
         print(f"{step:8} {len(ms):4} {seconds:9.1f} {ratio} {cpu:7.1f} {counts[step] / seconds:10.1f} {rss:11,.0f} {pss:11,.0f}")
         summary[step] = {"median_s": round(seconds, 1), "cpu_s": round(cpu, 1), "articles": counts[step], "peak_rss_mb": round(rss),
-                         "peak_pss_mb": round(pss)}
+                         "peak_pss_mb": round(pss)} | orchestration_figures(ms)
     print("x naive: articles/s of the step over articles/s of the naive pass (on one corpus: naive s / step s).")
+    for step, figures in summary.items():
+        if "server_cpu_s" in figures:
+            print(f"{step}: Prefect server CPU {figures['server_cpu_s']} s ({figures['server_cpu_share']:.1%} of the run's; "
+                  f"{figures['server_startup_cpu_s']} s of it in start-up), start-up {figures['startup_s']} s, "
+                  f"validate {figures['validate_s']} s, workers busy in extract {figures['workers_busy']}")
     print(json.dumps(summary))
+
+
+def orchestration_figures(ms: list[Measure]) -> dict:
+    """Medians of what issue 17 item 3 and 4 ask about: the Prefect server's CPU (in all, and in
+    the start-up phase), the start-up and validate phases, how busy the workers were."""
+    runs = [m for m in ms if m.phases and m.kinds and "prefect-server" in m.kinds]
+    if not runs:
+        return {}
+
+    def median(values):
+        values = [v for v in values if v is not None]
+        return round(statistics.median(values), 2) if values else None
+
+    return {"server_cpu_s": median(m.kinds["prefect-server"] for m in runs),
+            "server_cpu_share": median(m.kinds["prefect-server"] / m.cpu for m in runs),
+            "server_startup_cpu_s": median(m.phase_cpu.get("start-up", {}).get("prefect-server", 0.0) for m in runs),
+            "startup_s": median(m.phases.get("start-up") for m in runs),
+            "validate_s": median(m.phases.get("validate") for m in runs),
+            "extract_s": median(m.phases.get("extract") for m in runs),
+            "workers_busy": median(m.workers_busy for m in runs)}
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import sys
 
 from flows.settings import (DASK_ADDRESS_ENV, DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR,
-                            DEFAULT_RAW_DIR, dask_address)
+                            DEFAULT_RAW_DIR, dask_address, embedded_server_defaults)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_PIPE_CLOSED = 128 + 13      # 128 + SIGPIPE
@@ -155,6 +155,7 @@ def _run(args) -> int:
         from flows import workers
 
         workers.warm_up()   # the spaCy workers load their model while Prefect starts (10-15 s)
+    _embedded_server_defaults()
     from flows.pipeline import ValidationFailed, newspipe_run
     from flows.store import DiskFull
 
@@ -167,6 +168,15 @@ def _run(args) -> int:
     except Exception as err:  # one line for the person; Prefect has logged the traceback
         return _fail(EXIT_ERROR, f"run failed: {type(err).__name__}: {err}")
     return EXIT_OK
+
+
+def _embedded_server_defaults() -> None:
+    """With no Prefect server configured, the run starts a temporary one: without the services a
+    one-run server never needs (flows/settings.py). Read before the server starts, which
+    inherits this environment; a configured server (env or profile) is left as it is."""
+    from prefect.settings import get_current_settings
+
+    os.environ.update(embedded_server_defaults(os.environ, get_current_settings().api.url))
 
 
 def _nothing_changed(args) -> str | None:

@@ -81,3 +81,27 @@ def test_a_full_disk_ends_the_run_with_one_line_saying_where_and_what_to_do(tmp_
     assert cli.main(["run", "--raw-dir", str(REPO / "data" / "raw"), "--out-dir", str(tmp_path)]) == cli.EXIT_ERROR
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"newspipe: the disk of {tmp_path} is full: ...; free some space, or pass --out-dir"]
+
+
+def test_a_run_without_a_server_starts_one_without_the_services_a_one_run_server_never_needs(monkeypatch):
+    """The settings are Prefect's own (a misspelt name would change nothing), set only for the
+    temporary server: a user's value wins, and a configured server is left alone."""
+    import prefect.settings
+
+    from flows.settings import EMBEDDED_SERVER_SETTINGS, embedded_server_defaults
+
+    for name in EMBEDDED_SERVER_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    defaults = embedded_server_defaults(dict(os.environ), api_url=None)
+    assert defaults == EMBEDDED_SERVER_SETTINGS
+    for name, value in defaults.items():
+        monkeypatch.setenv(name, value)
+    settings = prefect.settings.Settings()
+    services = settings.server.services
+    assert not (services.task_run_recorder.enabled or services.event_persister.enabled or services.triggers.enabled
+                or settings.server.events.stream_out_enabled or settings.server.logs.stream_out_enabled)
+    assert all(getattr(prefect.settings, name).value_from(settings) is False for name in EMBEDDED_SERVER_SETTINGS)
+
+    mine = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "true"}
+    assert "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED" not in embedded_server_defaults(mine, api_url=None)
+    assert embedded_server_defaults({}, api_url="http://127.0.0.1:4200/api") == {}
