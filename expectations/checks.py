@@ -66,14 +66,19 @@ def article_facts(articles: pl.DataFrame, entities: pl.DataFrame,
             "article_id", "source_path", "content_hash", "lang", "word_count", "duplicate_of", "duplicate_kind",
             body_chars=_stripped_length("body"),
             duplicate_kind_matches_link=duplicate_of.is_null() == pl.col("duplicate_kind").is_null(),
-            duplicate_of_is_other_article=duplicate_of.is_null()
-            | (duplicate_of.is_in(article_ids) & (duplicate_of != pl.col("article_id")))
-            .fill_null(False),
+            duplicate_of_is_other_article=duplicate_link_holds(article_ids),
         )
         .join(_rows_per_article(quotes, "quote_count"), on="article_id", how="left")
         .join(_rows_per_article(entities, "entity_count"), on="article_id", how="left")
         .with_columns(pl.col("quote_count", "entity_count").fill_null(0))
     )
+
+
+def duplicate_link_holds(article_ids: pl.Expr | pl.Series) -> pl.Expr:
+    """duplicate_of, when set, names another article: `article_ids` are the whole table's."""
+    duplicate_of = pl.col("duplicate_of")
+    return (duplicate_of.is_null()
+            | (duplicate_of.is_in(article_ids) & (duplicate_of != pl.col("article_id"))).fill_null(False))
 
 
 def entity_facts(entities: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

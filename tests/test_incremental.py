@@ -150,7 +150,7 @@ def test_a_failed_run_shows_its_report_keeps_the_tables_and_the_next_good_run_re
     kept_stat = edited.stat()
     edited.write_text(article_text(4) + "\nMr Tokayev said nothing.\n", encoding="utf-8")
 
-    def failing(parts, report_dir, run_info):
+    def failing(parts, report_dir, run_info, published=None):
         report = validate.ValidationReport(False, ["articles: a planted failure"], [], report_dir / "summary.json",
                                            report_dir / "index.html")
         report_dir.mkdir(parents=True, exist_ok=True)

@@ -345,3 +345,60 @@ def test_validating_parts_gives_the_report_of_the_whole_tables(tmp_path):
     assert by_part.failed_critical == whole.failed_critical and by_part.warnings == whole.warnings
     assert (json.loads(by_part.summary_path.read_text(encoding="utf-8"))
             == json.loads(whole.summary_path.read_text(encoding="utf-8")))
+
+
+def write_layout(tables: dict[str, pl.DataFrame], folder, run: str, parts: tuple[int, ...] = (0, 1)) -> dict[str, list]:
+    """The tables as a run lays them out (flows/layout.py): part 0 holds article a1's rows of
+    every table, part 1 the others', in files TABLE/part-NNNNN-<run>.parquet; only `parts` written."""
+    written = {}
+    for table, frame in tables.items():
+        rows = {0: frame} if table == "rejects" else {
+            n: frame.filter((pl.col("article_id") == "a1") == (n == 0)) for n in (0, 1)}
+        (folder / table).mkdir(parents=True, exist_ok=True)
+        written[table] = []
+        for n in parts:
+            if n in rows:
+                path = folder / table / f"part-{n:05d}-{run}.parquet"
+                rows[n].write_parquet(path)
+                written[table].append(path)
+    return written
+
+
+def in_part_order(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    return {t: f if t == "rejects" else f.sort(pl.col("article_id") != "a1", maintain_order=True)
+            for t, f in tables.items()}
+
+
+def test_validating_only_the_written_parts_gives_the_report_of_the_whole_tables(tmp_path, monkeypatch):
+    """A run that carries part 0 and rewrites part 1 validates part 1 alone, and merges the
+    published report's results of part 0: its summary is that of validating the whole new tables.
+    Both parts hold failing rows (the offsets of e-acme and e-paris, q1's speaker in part 0;
+    e-oslo's label, q2's text and speaker, a2's duplicate_of in part 1), and the uniqueness of
+    article_id fails across the table."""
+    import expectations.validate as validate
+
+    before = frames(broken_rows())
+    before["quotes"] = before["quotes"].with_columns(     # part 1 as published: q2 still sound
+        text=pl.when(pl.col("quote_id") == "q2").then(pl.lit("It is wet, and cold.")).otherwise(pl.col("text")))
+    after = frames(broken_rows())
+    published = write_layout(before, tmp_path / "v1", "aaaaaa")
+    validate_parts(published, tmp_path / "v1" / "validation", RUN_INFO)
+    fresh = write_layout(after, tmp_path / "v2", "bbbbbb")
+    parts = {t: [published[t][0], fresh[t][1]] if t != "rejects" else fresh[t] for t in fresh}
+    computed = []
+    real_facts = validate._facts
+    monkeypatch.setattr(validate, "_facts", lambda parts, only=None: computed.append(only) or real_facts(parts, only))
+
+    merged = validate_parts(parts, tmp_path / "v2" / "validation", RUN_INFO, published=tmp_path / "v1" / "validation")
+
+    whole = validate_tables(in_part_order(after), tmp_path / "whole", RUN_INFO)
+    assert [sorted(map(str, only)) for only in computed] == [sorted(str(fresh[t][1]) for t in ("articles", "entities",
+                                                                                               "quotes"))]
+    assert not merged.success and merged.failed_critical == whole.failed_critical and merged.warnings == whole.warnings
+    assert (json.loads(merged.summary_path.read_text(encoding="utf-8"))
+            == json.loads(whole.summary_path.read_text(encoding="utf-8")))
+    # carried once more, unchanged: nothing is validated part by part, the stored results hold
+    again = validate_parts(parts, tmp_path / "v3" / "validation", RUN_INFO, published=tmp_path / "v2" / "validation")
+    assert computed[-1] == []
+    assert (json.loads(again.summary_path.read_text(encoding="utf-8"))
+            == json.loads(whole.summary_path.read_text(encoding="utf-8")))
