@@ -60,14 +60,36 @@ def test_units_cut_lines_and_sentences_but_not_abbreviations(nlp):
     assert nlp_plan.units(doc)[-1][1] == len(doc)
 
 
-def test_parse_runs_pick_quotes_cues_colon_intros_and_person_names(nlp, cue_forms):
+def test_tag_runs_pick_quotes_cues_colon_intros_and_person_names(nlp, cue_forms):
     doc = next(nlp.pipe([NEWS], disable=list(nlp_plan.PARSE_STAGE)))
-    parsed = " ".join(doc[s:e].text for s, e in nlp_plan.parse_runs(doc, cue_forms))
+    parsed = " ".join(doc[s:e].text for s, e in nlp_plan.tag_runs(doc, cue_forms))
     assert "We will not give up" in parsed                       # quotation mark
     assert "insisted that the plan would work" in parsed         # cue word, and a person
     assert "The mayor put it this way:" in parsed                 # colon introducing a quote
     assert "Schools first." in parsed
     assert "Rain is expected" not in parsed and "Its budget" not in parsed
+
+
+def test_a_picked_unit_gets_a_tree_only_where_its_tags_call_for_one(nlp, cue_forms):
+    text = ("NATO met in Brussels.\n\nThe state budget grew.\n\nOfficials said the budget would grow.\n\n"
+            "NATO spent more.\n\nNATO beat Russia at chess.")
+    doc = nlp_plan.annotate(nlp, [text], [False], cue_forms)[0]
+    lines = {line.text.strip(): line for line in _lines(doc)}
+    state, said = lines["The state budget grew."], lines["Officials said the budget would grow."]
+    assert all(t.tag_ for t in state) and not any(t.dep_ for t in state)   # "state" is a noun: no cue, no tree
+    assert state[1].pos_ == "NOUN"
+    assert all(t.dep_ for t in said if not t.is_space) and said[1].dep_ == "ROOT"
+    repeat = lines["NATO spent more."]
+    assert repeat[0].pos_ == "PROPN" and not any(t.dep_ for t in repeat)   # a repeated name needs its tag only
+    assert lines["NATO beat Russia at chess."][1].dep_ == "ROOT"             # a sports verb: teams read the tree
+
+
+def _lines(doc):
+    start = 0
+    for tok in doc:
+        if "\n" in tok.text or tok.i == len(doc) - 1:
+            yield doc[start:tok.i + 1]
+            start = tok.i + 1
 
 
 def test_annotated_docs_keep_text_offsets_and_entities_of_the_full_pipeline(nlp, cue_forms, seeds):
@@ -84,8 +106,10 @@ def test_parsed_tokens_carry_the_full_pipelines_annotations(nlp, cue_forms, seed
     texts = list(field_texts(seeds["title"].to_list(), seeds["body"].to_list())) + [NEWS]
     full = list(nlp.pipe(texts))
     planned = nlp_plan.annotate(nlp, texts, [i % 2 == 0 for i in range(len(texts))], cue_forms)
-    parsed = [(f[t.i], t) for f, p in zip(full, planned) for t in p if t.tag_]
+    tagged = [(f[t.i], t) for f, p in zip(full, planned) for t in p if t.tag_]
+    parsed = [(a, b) for a, b in tagged if b.dep_]
     assert len(parsed) > 500
+    assert sum((a.tag_, a.pos_, a.lemma_) == (b.tag_, b.pos_, b.lemma_) for a, b in tagged) / len(tagged) > 0.99
     same = sum((a.tag_, a.pos_, a.lemma_, a.dep_, a.head.i) == (b.tag_, b.pos_, b.lemma_, b.dep_, b.head.i)
                for a, b in parsed)
     assert same / len(parsed) > 0.99

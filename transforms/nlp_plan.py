@@ -1,4 +1,4 @@
-"""spaCy annotation that runs the parser only where the extraction reads it.
+"""spaCy annotation that runs the parser only where the extraction reads the tree.
 
 en_core_web_sm runs tok2vec -> tagger, parser (both listen to that tok2vec) -> attribute
 ruler (POS from tags) -> lemmatizer -> ner (with a tok2vec of its own). Entities need the NER
@@ -8,19 +8,30 @@ repeated surnames). So `annotate`:
 
 1. runs the tokenizer and the NER on every text (the NER then sees no sentence starts, where
    in the full pipeline it sees the parser's: on the dev sets 0.2% of the entity spans move);
-2. cuts each Doc into sentence-like units (`units`) and picks the ones to parse
-   (`parse_runs`): a quotation mark, the inside of a quotation, a colon introducing one, a
-   reporting-verb word form (`cue_word_forms`: every form the lemmatizer maps to a lemma of
-   `transforms.quotes.CUE_LEMMAS`, so a token outside them can never be a cue), a person
-   name, or a word repeating one;
+2. cuts each Doc into sentence-like units (`units`) and picks the ones to look at
+   (`unit_reasons`, `tag_runs`): a quotation mark, the inside of a quotation, a colon
+   introducing one, a reporting-verb word form (`cue_word_forms`: every form the lemmatizer
+   maps to a lemma of `transforms.quotes.CUE_LEMMAS`, so a token outside them can never be a
+   cue), a person name, or a word repeating one;
 3. runs tok2vec on each run of consecutive picked units widened by tok2vec's reach (so the
-   vectors are the ones the whole Doc gives), then tagger, parser, attribute ruler and
-   lemmatizer on the run itself, and writes the annotations back into the Doc.
+   vectors are the ones the whole Doc gives), then the tagger, attribute ruler and lemmatizer
+   on the run itself: tags need no tree, and with exact vectors they are the whole Doc's;
+4. runs the parser (the expensive part) only on the picked units that need a tree: those
+   with a quotation, a colon introduction or a person name (pronoun and title resolution
+   read the tree around names), and those picked for a cue form or a repeated name whose tags
+   show a word a reader of the tree looks at (`reads_parse`: a reporting verb, not "the
+   state" or "points"); a repeated surname needs only its PROPN tag. The attribute ruler reads
+   the tree ("as" as a mark is SCONJ), so it and the lemmatizer run again on the parsed units;
+5. writes the annotations back into the Doc.
 
 The caller gets one ordinary Doc per text, with the tokenizer's tokens and character offsets,
-entities everywhere, and tag/POS/lemma/dependencies in the picked units. Elsewhere tokens have
-none (empty strings, head = the token itself) and sentences are the units. On PolNeAR dev the
-quotes table differs from the full pipeline's in 2 of 1,100 rows, the entities in 3 of 2,308.
+entities everywhere, tag/POS/lemma in the picked units and dependencies in the parsed ones.
+Elsewhere tokens have none (empty strings, head = the token itself) and sentences are the
+units. On PolNeAR dev the quotes table differs from the full pipeline's in 2 of 1,100 rows, the
+entities in 3 of 2,308 (measured before step 4). Tokens tagged / parsed (bench/parse_share.py;
+before step 4 every tagged token was parsed): PolNeAR dev 85.9% / 80.3%, train 87.3% / 82.1%,
+BBC 78.8% / 73.4%. Step 4 left the PolNeAR dev and train scores identical and moved CoNLL dev
+typed F1 from 0.8315 to 0.8317.
 """
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -30,10 +41,16 @@ from spacy.attrs import DEP, HEAD, LEMMA, MORPH, NORM, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from transforms.entities import FIXTURE_WORDS, PERSON_ROLES, TEAM_NOUNS, TEAM_VERBS
 from transforms.quotes import CUE_LEMMAS
 
 PARSE_STAGE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-PARSE_ATTRS = [TAG, POS, MORPH, LEMMA, HEAD, DEP]
+TAG_ATTRS = [TAG, POS, MORPH, LEMMA]
+TREE_ATTRS = [HEAD, DEP]
+PARSE_ATTRS = TAG_ATTRS + TREE_ATTRS
+# Picked for these, a unit is parsed; picked for a cue word form or a repeated name, only when
+# its tags show a word the parse is read for (reads_parse).
+PARSE_REASONS = frozenset({"mark", "inside", "colon", "person"})
 DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')   # the marks transforms.quotes pairs
 SINGLE_MARKS = frozenset("'\u2018\u2019")                      # ... and, in a headline, these
 OPENING_MARKS = frozenset('"\'\u201c\u2018\u201e\u00ab([{')
@@ -112,44 +129,51 @@ def _real_stop(doc: Doc, stop: int) -> bool:
     return doc[stop].text != "." or not (len(before) <= 3 and before[:1].isupper())
 
 
-def parse_runs(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
-               context_labels: frozenset[str] = CONTEXT_LABELS) -> list[tuple[int, int]]:
-    """Token ranges [start, end) to parse: runs of consecutive needed units.
+def tag_runs(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
+             context_labels: frozenset[str] = CONTEXT_LABELS) -> list[tuple[int, int]]:
+    """Token ranges [start, end) to tag: runs of consecutive units with a reason to be looked
+    at (`unit_reasons`); `annotate` parses the part of them whose tags call for a tree."""
+    return _runs(units(doc), [bool(r) for r in unit_reasons(doc, cue_forms, single_quotes, context_labels)])
 
-    A unit is needed when it holds a quotation mark (single marks too in a headline), lies
-    between two units of its line that do (the inside of a quotation), ends in a colon right
-    before a line with a quotation mark, holds a cue word form or "according to", or holds
-    an entity with a label in `context_labels` or a word repeating the last word of a
-    multi-word one or an upper-case ORG name (the names `entities.repeated_names` looks for).
-    """
+
+def unit_reasons(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
+                 context_labels: frozenset[str] = CONTEXT_LABELS) -> list[set[str]]:
+    """Per unit of `units(doc)`, why the extraction needs it parsed (empty: it does not).
+
+    "mark": it holds a quotation mark (single marks too in a headline); "inside": it lies
+    between two units of its line that do (the inside of a quotation); "colon": it ends in a
+    colon right before a line with a quotation mark; "cue": it holds a cue word form or
+    "according to"; "person": it holds an entity with a label in `context_labels`; "repeat": it
+    holds a word repeating the last word of a multi-word one or an upper-case ORG name (the
+    names `entities.repeated_names` looks for). The bench (bench/parse_share.py) counts the
+    tokens each reason costs."""
     marks = DOUBLE_MARKS | SINGLE_MARKS if single_quotes else DOUBLE_MARKS
     spans = units(doc)
     repeats = _repeatable_names(doc, context_labels)
     n = len(doc)
-    has_mark = [any(ch in marks for tok in doc[s:e] for ch in tok.text) for s, e in spans]
-    needed = [has_mark[k] or any(t.lower_ in cue_forms or t.ent_type_ in context_labels or t.text in repeats
-                                 or (t.lower_ == "according" and t.i + 1 < n and doc[t.i + 1].lower_ == "to")
-                                 for t in doc[s:e])
-              for k, (s, e) in enumerate(spans)]
+    reasons: list[set[str]] = [set() for _ in spans]
+    for k, (s, e) in enumerate(spans):
+        for t in doc[s:e]:
+            if any(ch in marks for ch in t.text):
+                reasons[k].add("mark")
+            if t.lower_ in cue_forms or (t.lower_ == "according" and t.i + 1 < n and doc[t.i + 1].lower_ == "to"):
+                reasons[k].add("cue")
+            if t.ent_type_ in context_labels:
+                reasons[k].add("person")
+            elif t.text in repeats:
+                reasons[k].add("repeat")
     line_start = 0
     for k, (s, e) in enumerate(spans):
         if k == len(spans) - 1 or "\n" in doc[e - 1].text:   # the last unit of its line
-            marked = [j for j in range(line_start, k + 1) if has_mark[j]]
+            marked = [j for j in range(line_start, k + 1) if "mark" in reasons[j]]
             if marked:
-                for j in range(marked[0], marked[-1] + 1):
-                    needed[j] = True
+                for j in range(marked[0] + 1, marked[-1]):
+                    reasons[j].add("inside")
                 intro = _previous_words_unit(doc, spans, line_start)
                 if intro is not None and _last_word(doc, spans[intro]) == ":":
-                    needed[intro] = True
+                    reasons[intro].add("colon")
             line_start = k + 1
-    runs: list[tuple[int, int]] = []
-    for (s, e), keep in zip(spans, needed):
-        if keep:
-            if runs and runs[-1][1] == s:
-                runs[-1] = (runs[-1][0], e)
-            else:
-                runs.append((s, e))
-    return runs
+    return reasons
 
 
 def _repeatable_names(doc: Doc, context_labels: frozenset[str]) -> frozenset[str]:
@@ -179,19 +203,82 @@ def _last_word(doc: Doc, span: tuple[int, int]) -> str:
 
 def annotate(nlp: Language, texts: list[str], single_quotes: list[bool], cue_forms: frozenset[str],
              context_labels: frozenset[str] = CONTEXT_LABELS, batch_size: int = 64) -> list[Doc]:
-    """One Doc per text: NER everywhere, parsed where `parse_runs` says (see the module doc)."""
+    """One Doc per text: NER everywhere, tagged and parsed where the plan says (module doc)."""
     docs = list(nlp.pipe(texts, batch_size=batch_size, disable=list(PARSE_STAGE)))   # tokenizer + NER
-    plans = [parse_runs(doc, cue_forms, single, context_labels) for doc, single in zip(docs, single_quotes, strict=True)]
+    return annotate_docs(nlp, docs, single_quotes, cue_forms, context_labels, batch_size)
+
+
+def annotate_docs(nlp: Language, docs: list[Doc], single_quotes: list[bool], cue_forms: frozenset[str],
+                  context_labels: frozenset[str] = CONTEXT_LABELS, batch_size: int = 64) -> list[Doc]:
+    """`annotate` on Docs the tokenizer and the NER have made."""
+    plans = [(units(doc), unit_reasons(doc, cue_forms, single, context_labels))
+             for doc, single in zip(docs, single_quotes, strict=True)]
+    runs = [_runs(spans, [bool(r) for r in reasons]) for spans, reasons in plans]
     reach = tok2vec_reach(nlp)
-    norms = [doc.to_array([NORM]) if runs else None for doc, runs in zip(docs, plans)]
+    norms = [doc.to_array([NORM]) if doc_runs else None for doc, doc_runs in zip(docs, runs)]
     windows = [(doc, doc_norms, max(0, s - reach), s, e, min(len(doc), e + reach))
-               for doc, doc_norms, runs in zip(docs, norms, plans) for s, e in runs]
+               for doc, doc_norms, doc_runs in zip(docs, norms, runs) for s, e in doc_runs]
     wide = nlp.get_pipe("tok2vec").pipe((_piece(doc, norms, lo, hi) for doc, norms, lo, _, _, hi in windows),
                                         batch_size=batch_size)
     cores = (_core(piece, s - lo, e - lo) for piece, (_, _, lo, s, e, _) in zip(wide, windows))
-    skip = [name for name in nlp.pipe_names if name == "tok2vec" or name not in PARSE_STAGE]
-    parsed = nlp.pipe(cores, batch_size=batch_size, disable=skip)
-    return [_with_parse(doc, runs, [next(parsed) for _ in runs]) for doc, runs in zip(docs, plans)]
+    skip = [name for name in nlp.pipe_names if name in ("tok2vec", "parser") or name not in PARSE_STAGE]
+    tagged = nlp.pipe(cores, batch_size=batch_size, disable=skip)
+    tagged_runs = [[(s, e, next(tagged)) for s, e in doc_runs] for doc_runs in runs]
+    parse_plans = [_parse_runs_of(doc_runs, spans, reasons) for doc_runs, (spans, reasons) in zip(tagged_runs, plans)]
+    pieces = (_tagged_piece(core, s - run_start, e - run_start)
+              for doc_parse in parse_plans for run_start, s, e, core in doc_parse)
+    # the attribute ruler reads the tree too ("as" as a "mark" is SCONJ), so it and the
+    # lemmatizer run again after the parser
+    parsed = nlp.pipe(pieces, batch_size=batch_size,
+                      disable=[name for name in nlp.pipe_names if name not in ("parser", "attribute_ruler", "lemmatizer")])
+    return [_with_parse(doc, doc_tagged, [(s, e, next(parsed)) for _, s, e, _ in doc_parse])
+            for doc, doc_tagged, doc_parse in zip(docs, tagged_runs, parse_plans)]
+
+
+def _runs(spans: list[tuple[int, int]], keep: list[bool]) -> list[tuple[int, int]]:
+    """Runs of consecutive kept units."""
+    runs: list[tuple[int, int]] = []
+    for (s, e), kept in zip(spans, keep):
+        if kept:
+            if runs and runs[-1][1] == s:
+                runs[-1] = (runs[-1][0], e)
+            else:
+                runs.append((s, e))
+    return runs
+
+
+def _parse_runs_of(tagged: list[tuple[int, int, Doc]], spans: list[tuple[int, int]],
+                   reasons: list[set[str]]) -> list[tuple[int, int, int, Doc]]:
+    """(run start, start, end, tagged run) of each run of units to parse: a unit parsed for its
+    own sake (PARSE_REASONS), or one whose tags show a word a reader of the parse looks at
+    (`reads_parse`). A unit picked only for a cue word form or a repeated name needs its tags,
+    not its tree, when the form is no reporting verb there ("the state", "points")."""
+    out = []
+    for run_start, run_end, core in tagged:
+        keep = []
+        for (s, e), unit_reasons_ in zip(spans, reasons):
+            if run_start <= s < run_end:
+                keep.append(bool(unit_reasons_ & PARSE_REASONS) or reads_parse(core[s - run_start:e - run_start]))
+        inside = [(s, e) for s, e in spans if run_start <= s < run_end]
+        out += [(run_start, s, e, core) for s, e in _runs(inside, keep)]
+    return out
+
+
+def reads_parse(tokens: Iterable) -> bool:
+    """Whether a tagged stretch holds a word whose tree the extraction reads: a reporting
+    verb (transforms.quotes.cues: its subject and clause) or "according to", a sports verb or
+    noun or a "v" before a name (entities.team_tokens), a role noun (entities._person_by_syntax:
+    "X, a civic activist"), an organisation's possessive (a name it owns: "Euronews' Galina Polonskaya")."""
+    tokens = list(tokens)
+    for k, tok in enumerate(tokens):
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in CUE_LEMMAS or tok.lower_ == "according":
+            return True
+        if tok.pos_ == "VERB" and lemma in TEAM_VERBS or tok.pos_ == "NOUN" and lemma in (TEAM_NOUNS | PERSON_ROLES):
+            return True
+        if tok.lower_ in FIXTURE_WORDS or tok.tag_ == "POS" and k and tokens[k - 1].ent_type_ == "ORG":
+            return True
+    return False
 
 
 def _piece(doc: Doc, norms: numpy.ndarray, start: int, end: int) -> Doc:
@@ -209,27 +296,37 @@ def _core(piece: Doc, start: int, end: int) -> Doc:
     return core
 
 
-def _with_parse(doc: Doc, runs: list[tuple[int, int]], pieces: list[Doc]) -> Doc:
-    """`doc` with the pieces' annotations in their place; unparsed tokens keep none and take
-    their sentence starts from the units."""
+def _tagged_piece(core: Doc, start: int, end: int) -> Doc:
+    """`_core` of a tagged run, with its tags."""
+    piece = _core(core, start, end)
+    piece.from_array([TAG], core.to_array([TAG])[start:end].reshape(-1, 1))
+    return piece
+
+
+def _with_parse(doc: Doc, tagged: list[tuple[int, int, Doc]], parsed: list[tuple[int, int, Doc]]) -> Doc:
+    """`doc` with the runs' tags and the parsed runs' trees in their place; the other tokens
+    keep none and take their sentence starts from the units."""
     if not len(doc):
         return doc
-    if runs:
+    if tagged:
         values = numpy.zeros((len(doc), len(PARSE_ATTRS)), dtype=numpy.uint64)
-        for (s, e), piece in zip(runs, pieces, strict=True):
+        for s, e, core in tagged:
+            values[s:e, :len(TAG_ATTRS)] = core.to_array(TAG_ATTRS)
+        for s, e, piece in parsed:
             values[s:e] = piece.to_array(PARSE_ATTRS)
         doc.from_array(PARSE_ATTRS, values)   # sets children, subtree edges and sentence starts from the heads
+    if parsed:
         starts = doc.to_array([SENT_START]).astype(numpy.int64)
     else:
         # The tokenizer's special cases ("That\u2019s") leave stale subtree edges that only a parse
         # resets; Token.children and .subtree then read outside the Doc. A copy has clean ones.
         doc = Doc.from_docs([doc], ensure_whitespace=False, exclude=["tensor"])
         starts = numpy.full(len(doc), -1, dtype=numpy.int64)
-    parsed = numpy.zeros(len(doc), dtype=bool)
-    for s, e in runs:
-        parsed[s:e] = True
+    has_tree = numpy.zeros(len(doc), dtype=bool)
+    for s, e, _ in parsed:
+        has_tree[s:e] = True
     for s, _ in units(doc):
-        if not parsed[s]:
+        if not has_tree[s]:
             starts[s] = 1
     starts[0] = 1
     doc.from_array([SENT_START], starts.astype(numpy.uint64).reshape(-1, 1))
