@@ -5,7 +5,13 @@ A pronoun ("she said") can only refer to a person of its gender; most articles n
 English-language press (US, UK, European and world leaders' names), chosen to be
 unambiguous: names given to both boys and girls (Jordan, Taylor, Leslie, Robin, Jean...)
 are left out, so they stay unknown rather than guessed.
+
+Beside these typed lists, `lexicons/given_names.toml` holds the names they lack that
+names-dataset gives to one gender in at least 99 bearers of 100 (built by
+bench/build_given_names.py). A typed name keeps its gender: the dataset's shares, drawn from
+social-network profiles, are noisy for the names news is about (Hillary 78% women).
 """
+from transforms.lexicons import words
 
 MALE = frozenset("""
 aaron abdul abdullah abraham adam adrian ahmed alan albert alberto alejandro alex alexander alexei
@@ -54,6 +60,10 @@ tamara tammy teresa theresa tiffany tina ursula valerie vanessa vera veronica vi
 virginia vivian wanda wendy whitney yolanda yvonne zoe
 """.split())
 
+# The names-dataset supplement (see above); it holds no typed name.
+MORE_MALE = words("given_names", "male")
+MORE_FEMALE = words("given_names", "female")
+
 
 def gender_of_given_name(name: str) -> str | None:
     """'m' or 'f' for a known given name (any case), else None."""
@@ -61,5 +71,9 @@ def gender_of_given_name(name: str) -> str | None:
     if key in MALE:
         return "m"
     if key in FEMALE:
+        return "f"
+    if key in MORE_MALE:
+        return "m"
+    if key in MORE_FEMALE:
         return "f"
     return None
