@@ -52,6 +52,7 @@ print(sum(len(doc.ents) for doc in nlp.pipe(texts)), "entities")
 """
 _LOG_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) \| \w+ +\| (.*)$")
 # where each phase of `newspipe run` ends, by the log line that marks it
+_BEFORE_EXTRACT = ("start-up", "ingest", "duplicates")
 # ("duplicates": finding them and staging the batches to extract, so "extract" is the extraction alone)
 PHASES = (("start-up", "Beginning flow run"), ("ingest", "ingest: "), ("duplicates", "Task run 'stage_extraction"),
           ("extract", "extract: "), ("validate", "validate_run"), ("report", "write_report"),
@@ -68,6 +69,7 @@ class Measure:
     phases: dict = None         # wall seconds per phase of a `newspipe run`
     phase_cpu: dict = None      # {phase: {kind: CPU seconds}}, sampled
     workers_busy: float | None = None   # worker CPU in the extract phase / (its wall x workers)
+    workers_runnable: float | None = None   # share of the extract phase's samples with the workers running
 
 
 def main() -> int:
@@ -174,7 +176,7 @@ def timed(cmd: list[str], env: dict) -> Measure:
     started = time.monotonic()
     cpu_before = _children_cpu()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peaks = {"rss": 0, "pss": 0, "by_process": {}, "cpu": {}, "samples": []}
+    peaks = {"rss": 0, "pss": 0, "by_process": {}, "cpu": {}, "samples": [], "running": []}
     done = threading.Event()
     watcher = threading.Thread(target=_watch, args=(proc.pid, peaks, done, started), daemon=True)
     watcher.start()
@@ -202,8 +204,10 @@ def timed(cmd: list[str], env: dict) -> Measure:
                                                if used), flush=True)
         measure.workers_busy = workers_busy(peaks, measure)
         if measure.workers_busy is not None:
+            measure.workers_runnable = workers_runnable(peaks, measure)
             print(f"    spaCy workers busy in the extract phase: {measure.workers_busy:.0%} "
-                  f"(their CPU / (extract wall x {_worker_count(peaks)} workers))", flush=True)
+                  f"(their CPU / (extract wall x {_worker_count(peaks)} workers)); they had work (running or "
+                  f"waiting for a CPU, not for a chunk) in {measure.workers_runnable:.0%} of the samples", flush=True)
     return measure
 
 
@@ -254,6 +258,16 @@ def _worker_count(peaks: dict) -> int:
     return sum(kind == "worker" for kind, _ in peaks["by_process"].values())
 
 
+def workers_runnable(peaks: dict, measure: Measure) -> float:
+    """The share of the extract phase's samples of each worker in state R: the workers had a
+    chunk (running, or waiting for a CPU other jobs hold). Unlike `workers_busy`, a busy machine
+    does not lower it: only waiting for the main process does."""
+    start = sum(wall for name, wall in measure.phases.items() if name in _BEFORE_EXTRACT)
+    end = start + measure.phases["extract"]
+    states = [r for at, running in peaks["running"] if start <= at <= end for r in running.values()]
+    return sum(states) / len(states) if states else 0.0
+
+
 def workers_busy(peaks: dict, measure: Measure) -> float | None:
     """How busy the spaCy workers were while the run extracted: their CPU in the extract phase
     over the phase's wall time times the number of workers (1.0: never idle)."""
@@ -279,6 +293,8 @@ def phase_seconds(log: str, wall_start: datetime, total: float) -> list[tuple[st
         h, mi, sec, ms, message = m.groups()
         at = (day.replace(hour=int(h), minute=int(mi), second=int(sec), microsecond=int(ms) * 1000)
               - wall_start).total_seconds()
+        if at < -3600:      # the log's clock went past midnight
+            at += 86400
         for name, marker in PHASES:
             if marker and marker in message:
                 last_seen[name] = at
@@ -295,6 +311,7 @@ def _watch(root: int, peaks: dict, done: threading.Event, started: float) -> Non
     while not done.is_set():
         rss = pss = 0
         sample: dict[int, float] = {}
+        running: dict[int, bool] = {}
         for pid in _tree(root):
             process_rss = _rss(pid)
             rss += process_rss
@@ -302,8 +319,11 @@ def _watch(root: int, peaks: dict, done: threading.Event, started: float) -> Non
             kind, peak = peaks["by_process"].get(pid, (None, 0))
             peaks["by_process"][pid] = (kind or _kind(pid, root), max(peak, process_rss))
             peaks["cpu"][pid] = sample[pid] = max(peaks["cpu"].get(pid, 0.0), _cpu(pid))
-        peaks["samples"].append((time.monotonic() - started, {**peaks["samples"][-1][1], **sample}
-                                 if peaks["samples"] else sample))
+            if peaks["by_process"][pid][0] == "worker":
+                running[pid] = _running(pid)
+        at = time.monotonic() - started
+        peaks["samples"].append((at, {**peaks["samples"][-1][1], **sample} if peaks["samples"] else sample))
+        peaks["running"].append((at, running))
         peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
         done.wait(0.2)
 
@@ -355,6 +375,14 @@ def _cpu(pid: int) -> float:
         return 0.0
 
 
+def _running(pid: int) -> bool:
+    """Whether the process is running or waiting for a CPU (R), not asleep waiting for work."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R"
+    except (OSError, IndexError):
+        return False
+
+
 def _pss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -385,7 +413,8 @@ def report(results: dict[str, list[Measure]], counts: dict[str, int]) -> None:
         if "server_cpu_s" in figures:
             print(f"{step}: Prefect server CPU {figures['server_cpu_s']} s ({figures['server_cpu_share']:.1%} of the run's; "
                   f"{figures['server_startup_cpu_s']} s of it in start-up), start-up {figures['startup_s']} s, "
-                  f"validate {figures['validate_s']} s, workers busy in extract {figures['workers_busy']}")
+                  f"validate {figures['validate_s']} s, workers busy in extract {figures['workers_busy']} "
+                  f"(had work in {figures['workers_runnable']} of the samples)")
     print(json.dumps(summary))
 
 
@@ -406,7 +435,8 @@ def orchestration_figures(ms: list[Measure]) -> dict:
             "startup_s": median(m.phases.get("start-up") for m in runs),
             "validate_s": median(m.phases.get("validate") for m in runs),
             "extract_s": median(m.phases.get("extract") for m in runs),
-            "workers_busy": median(m.workers_busy for m in runs)}
+            "workers_busy": median(m.workers_busy for m in runs),
+            "workers_runnable": median(m.workers_runnable for m in runs)}
 
 
 if __name__ == "__main__":
