@@ -443,16 +443,42 @@ def _run_suites(jobs: dict[str, list[Job]], report_dir: pathlib.Path, run_info: 
     is one page as for a suite validated whole."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
     from great_expectations.core.run_identifier import RunIdentifier
+
+    context = _context(report_dir)
+    source = context.data_sources.add_pandas("newspipe")
+    run_id = RunIdentifier(run_name=gx_run_name(run_info), run_time=run_time(run_info))
+    run_notes = "Run info:\n\n" + "\n".join(
+        f"- **{key}**: `{value}`" for key, value in run_info.items())
+    results = {}
+    for name in SUITE_NAMES:
+        stored = load_suite(name)
+        entries = stored["expectations"]
+        suite = context.suites.add(gx.ExpectationSuite(
+            name=stored["name"], expectations=_expectations(entries), notes=run_notes))
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        if len(jobs[name]) > 1 or jobs[name][0].expectations != list(range(len(entries))):
+            results[name] = _validate_in_jobs(context, batch, stored, jobs[name], run_id,
+                                              lambda found, name=name: merge(name, found))
+            continue
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        results[name] = _in_suite_order(entries, jobs[name][0].expectations, definition.run(
+            batch_parameters={"dataframe": jobs[name][0].facts.to_pandas()}, expectation_parameters=SUITE_PARAMETERS,
+            result_format=_result_format(jobs[name][0]), run_id=run_id).results)
+    # Pages of an earlier run in the same folder would otherwise linger beside this run's.
+    for stale in ("validations", "expectations"):
+        shutil.rmtree(report_dir / stale, ignore_errors=True)
+    context.build_data_docs(site_names=[DATA_DOCS_SITE])
+    return results
+
+
+def _context(report_dir: pathlib.Path):
+    """A throwaway in-memory GX context whose only Data Docs site is report_dir."""
+    import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig)
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier, ValidationResultIdentifier)
-    from great_expectations.expectations.expectation_configuration import (
-        ExpectationConfiguration)
 
-    context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
+    return gx.get_context(mode="ephemeral", project_config=DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),  # no temporary docs site
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
@@ -464,65 +490,54 @@ def _run_suites(jobs: dict[str, list[Job]], report_dir: pathlib.Path, run_info: 
                               "base_directory": str(report_dir)},
         }},
     ))
-    source = context.data_sources.add_pandas("newspipe")
-    run_id = RunIdentifier(run_name=gx_run_name(run_info), run_time=run_time(run_info))
-    run_notes = "Run info:\n\n" + "\n".join(
-        f"- **{key}**: `{value}`" for key, value in run_info.items())
 
-    def expectations_of(entries: list[dict]) -> list:
-        # Built one by one so that a bad entry raises here; ExpectationSuite(expectations=...)
-        # would only log it and drop the expectation.
-        return [ExpectationConfiguration(**entry, notes=f"{entry['meta']['severity']}: "
-                                                        f"{entry['meta']['why']}").to_domain_obj()
-                for entry in entries]
 
-    def result_format(job: Job) -> dict:
-        # Row positions, not GX's unexpected_index_column_names: GX looks those up row by
-        # row for every failing row (30 s for 300,000), while _outcome looks up the few kept.
-        return {"result_format": "COMPLETE" if job.complete else "SUMMARY", "partial_unexpected_count": EXAMPLES_KEPT}
+def _expectations(entries: list[dict]) -> list:
+    """Built one by one so that a bad entry raises here; ExpectationSuite(expectations=...)
+    would only log it and drop the expectation."""
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    results = {}
-    for name in SUITE_NAMES:
-        stored = load_suite(name)
-        entries = stored["expectations"]
-        suite = context.suites.add(gx.ExpectationSuite(
-            name=stored["name"], expectations=expectations_of(entries), notes=run_notes))
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-        if len(jobs[name]) == 1 and jobs[name][0].expectations == list(range(len(entries))):
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=name, data=batch, suite=suite))
-            results[name] = _in_suite_order(entries, jobs[name][0].expectations, definition.run(
-                batch_parameters={"dataframe": jobs[name][0].facts.to_pandas()},
-                expectation_parameters=SUITE_PARAMETERS, result_format=result_format(jobs[name][0]),
-                run_id=run_id).results)
-            continue
-        found = []
-        for job in jobs[name]:
-            part = gx.ExpectationSuite(name=stored["name"], expectations=expectations_of([entries[i] for i in job.expectations]))
-            validated = batch.get_batch(batch_parameters={"dataframe": job.facts.to_pandas()}).validate(
-                part, result_format=result_format(job), expectation_parameters=SUITE_PARAMETERS)
-            found.append((validated, _in_suite_order(entries, job.expectations, validated.results)))
-        merged = merge(name, [r for _, r in found])
-        first = found[0][0]
-        successful = sum(bool(r.success) for r in merged)
-        whole = ExpectationSuiteValidationResult(
-            success=successful == len(merged), results=merged, suite_name=stored["name"],
-            suite_parameters=first.suite_parameters,
-            statistics={"evaluated_expectations": len(merged), "successful_expectations": successful,
-                        "unsuccessful_expectations": len(merged) - successful,
-                        "success_percent": 100.0 * successful / len(merged) if merged else None},
-            meta={**first.meta, "run_id": run_id, "validation_time": run_id.run_time}, batch_id=first.batch_id)
-        suite_id = ExpectationSuiteIdentifier(name=stored["name"])
-        context.validation_results_store.store_validation_results(
-            suite_validation_result=whole, suite_validation_result_identifier=ValidationResultIdentifier(
-                expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=first.batch_id),
-            expectation_suite_identifier=suite_id)
-        results[name] = merged
-    # Pages of an earlier run in the same folder would otherwise linger beside this run's.
-    for stale in ("validations", "expectations"):
-        shutil.rmtree(report_dir / stale, ignore_errors=True)
-    context.build_data_docs(site_names=[DATA_DOCS_SITE])
-    return results
+    return [ExpectationConfiguration(**entry, notes=f"{entry['meta']['severity']}: "
+                                                    f"{entry['meta']['why']}").to_domain_obj()
+            for entry in entries]
+
+
+def _result_format(job: Job) -> dict:
+    """Row positions, not GX's unexpected_index_column_names: GX looks those up row by row for
+    every failing row (30 s for 300,000), while _outcome looks up the few kept."""
+    return {"result_format": "COMPLETE" if job.complete else "SUMMARY", "partial_unexpected_count": EXAMPLES_KEPT}
+
+
+def _validate_in_jobs(context, batch, stored: dict, jobs: list[Job], run_id, merge) -> list:
+    """A suite validated in several GX validations (a part of its expectations each), merged
+    and stored as one validation of the whole suite for the Data Docs."""
+    import great_expectations as gx
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier, ValidationResultIdentifier)
+
+    entries, found = stored["expectations"], []
+    for job in jobs:
+        part = gx.ExpectationSuite(name=stored["name"], expectations=_expectations([entries[i] for i in job.expectations]))
+        validated = batch.get_batch(batch_parameters={"dataframe": job.facts.to_pandas()}).validate(
+            part, result_format=_result_format(job), expectation_parameters=SUITE_PARAMETERS)
+        found.append((validated, _in_suite_order(entries, job.expectations, validated.results)))
+    merged = merge([results for _, results in found])
+    first = found[0][0]
+    successful = sum(bool(r.success) for r in merged)
+    whole = ExpectationSuiteValidationResult(
+        success=successful == len(merged), results=merged, suite_name=stored["name"],
+        suite_parameters=first.suite_parameters,
+        statistics={"evaluated_expectations": len(merged), "successful_expectations": successful,
+                    "unsuccessful_expectations": len(merged) - successful,
+                    "success_percent": 100.0 * successful / len(merged) if merged else None},
+        meta={**first.meta, "run_id": run_id, "validation_time": run_id.run_time}, batch_id=first.batch_id)
+    suite_id = ExpectationSuiteIdentifier(name=stored["name"])
+    context.validation_results_store.store_validation_results(
+        suite_validation_result=whole, suite_validation_result_identifier=ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=first.batch_id),
+        expectation_suite_identifier=suite_id)
+    return merged
 
 
 def _in_suite_order(entries: list[dict], positions: list[int], results: list) -> list:
