@@ -269,7 +269,7 @@ def _stored_units(published: pathlib.Path, units: dict) -> dict[int, dict]:
                 continue
             found["thin"] = {name: pl.read_parquet(published / PARTS_DIR / f"{number:05d}-{name}.parquet")
                              for name in PER_PART_SUITES}
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
             continue        # not stored, or damaged: the part is validated again
         stored[number] = found
         found["source"] = published / PARTS_DIR

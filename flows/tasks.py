@@ -214,13 +214,14 @@ def _published_rows(tables: TableStore, change: layout.TableChange, step: layout
 
 
 @task(cache_policy=NO_CACHE)
-def validate_run(tables: TableStore, info: RunInfo):
+def validate_run(tables: TableStore, info: RunInfo, reuse_published: bool = True):
     """Run the expectation suites on the new version's tables; the report goes into the version.
     Parts carried from the published version keep the results its report stored for them: only
-    the parts this run wrote are validated (expectations/validate.py, `per_part`)."""
+    the parts this run wrote are validated (expectations/validate.py, `per_part`), unless the
+    published version failed its checksums (`reuse_published` False): then every part is."""
     from expectations.validate import validate_parts   # imports Great Expectations: seconds
 
-    published = tables.previous.path / "validation" if tables.previous else None
+    published = tables.previous.path / "validation" if tables.previous and reuse_published else None
     return validate_parts(tables.version_parts(), tables.run.report_dir, info.to_json(), published)
 
 
