@@ -267,7 +267,7 @@ def _stored_units(published: pathlib.Path, units: dict) -> dict[int, dict]:
             found = json.loads(record.read_text(encoding="utf-8"))
             if found["key"] != key or found["files"] != {t: p.name for t, p in files.items()}:
                 continue
-            found["thin"] = {name: pl.read_parquet(published / PARTS_DIR / f"{number:05d}-{name}.parquet")
+            found["thin"] = {name: pl.read_parquet(published / PARTS_DIR / f"{number:05d}-{name}.parquet", glob=False)
                              for name in PER_PART_SUITES}
         except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
             continue        # not stored, or damaged: the part is validated again
