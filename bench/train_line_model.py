@@ -11,6 +11,11 @@ article, a line none of whose 4-grams are in it is furniture; a short line that 
 inside longer text is left out. On snippet pages a line holding a must-keep snippet is article,
 one holding a must-drop snippet furniture, the rest unlabelled.
 
+Word odds: per word, the log-odds that a line holding it is furniture, counted over sites (a
+word once per site and side; transforms/clean/word_odds.py), shipped in the model as a table.
+A page's word-odds features are learned without its own site (cross-fitted over ODDS_FOLDS
+folds by site) so the trees learn how far the table is to be trusted on a site it never saw.
+
 Cross-validation: pages grouped by site (host) into five folds, no site in two folds; each
 fold's pages are cleaned by a model trained on the other four. Scored per part with the shared
 scorers' metrics: body F1 (score_cleaning.py) and snippet F1 (score_snippets.py). The decoding's
@@ -21,7 +26,7 @@ never beat deciding line by line; they were removed.) Needs lightgbm (`pip insta
 lightgbm==4.7.0`); the product itself only reads the JSON it writes.
 """
 import argparse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 import hashlib
 import json
@@ -41,7 +46,7 @@ sys.path.insert(0, str(SHARED / "eval"))
 import score_cleaning  # noqa: E402
 import score_snippets  # noqa: E402
 
-from transforms.clean import line_model  # noqa: E402
+from transforms.clean import line_features, line_model, word_odds  # noqa: E402
 from transforms.clean import clean_text  # noqa: E402
 from transforms.decode import Rejected, decode_bytes  # noqa: E402
 
@@ -91,7 +96,8 @@ def analyse(page: dict) -> dict:
         out["words"] = np.array([max(ln.words, 1) for ln in lines.lines], dtype=float)
         out["candidates"] = np.array(lines.candidates)
         out["rule_keep"] = np.array(lines.rule_keep)
-        out["x"] = line_model.page_features(lines)
+        out["x"] = line_features.page_features(lines)
+        out["line_words"] = [word_odds.line_words(text) for text in out["lines"]]
         out["y"] = labels(out["lines"], page["gold"])
     return out
 
@@ -167,39 +173,87 @@ def train(xs, ys, ws, rounds=ROUNDS):
 
 
 INNER_FOLDS = 3
+ODDS_FOLDS = 3
 
 
 @dataclass
 class Candidates:
     candidates: list
     rule_keep: list
+    end_markers: list
 
 
 def fit(pages: list[dict], analysed: dict) -> tuple:
-    """The two stages: the second is trained on first-stage probabilities of pages the first
-    stage did not see (inner folds by site), as it will meet them on new pages."""
+    """The word odds and the two stages. Each stage learns from rows it will meet as on a new
+    page: a page's word-odds features come from a table that did not count its own site, and
+    the second stage learns from first-stage probabilities of pages the first stage did not see
+    (inner folds by site)."""
     first_oof = {}
     for inner in range(INNER_FOLDS):
         held = [p for p in pages if fold_of(p["host"], INNER_FOLDS, "inner") == inner]
         rest = [p for p in pages if fold_of(p["host"], INNER_FOLDS, "inner") != inner]
-        forest = line_model.Forest.from_dump(train_xy(rest, analysed).dump_model()["tree_info"])
+        x = cross_fitted(rest, analysed)
+        odds = learn_odds(rest, analysed)
+        x.update({p["id"]: with_odds(analysed[p["id"]], odds) for p in held})
+        forest = line_model.Forest.from_dump(train_xy(rest, x, analysed).dump_model()["tree_info"])
         for p in held:
-            first_oof[p["id"]] = 1 / (1 + np.exp(-forest.raw_scores(analysed[p["id"]]["x"])))
-    first = train_xy(pages, analysed)
-    stacked = train([line_model.stack_features(analysed[p["id"]]["x"], first_oof[p["id"]]) for p in pages],
+            first_oof[p["id"]] = 1 / (1 + np.exp(-forest.raw_scores(x[p["id"]])))
+    x = cross_fitted(pages, analysed)
+    first = train_xy(pages, x, analysed)
+    stacked = train([line_model.stack_features(x[p["id"]], first_oof[p["id"]]) for p in pages],
                     [analysed[p["id"]]["y"] for p in pages], [weights(analysed[p["id"]]) for p in pages])
-    return first, stacked
+    return first, stacked, learn_odds(pages, analysed)
 
 
-def train_xy(pages, analysed):
-    return train([analysed[p["id"]]["x"] for p in pages], [analysed[p["id"]]["y"] for p in pages],
+def learn_odds(pages: list[dict], analysed: dict) -> dict[str, float]:
+    """The word odds table of `pages`: each word counted once per site on each side."""
+    furniture, article = Counter(), Counter()
+    for site_furniture, site_article in _site_words(pages, analysed):
+        furniture.update(site_furniture)
+        article.update(site_article)
+    return word_odds.learn_odds(furniture, article)
+
+
+_SITE_WORDS: dict[str, tuple[set, set, set]] = {}   # host: (furniture words, article words, page ids counted)
+
+
+def _site_words(pages: list[dict], analysed: dict) -> list[tuple[set, set]]:
+    """Per site of `pages`, the words of its labelled lines (each page counted once)."""
+    for p in pages:
+        if p["host"] not in _SITE_WORDS or p["id"] not in _SITE_WORDS[p["host"]][2]:
+            furniture, article, seen = _SITE_WORDS.setdefault(p["host"], (set(), set(), set()))
+            seen.add(p["id"])
+            a = analysed[p["id"]]
+            for words, label in zip(a["line_words"], a["y"]):
+                if label >= 0:
+                    (article if label else furniture).update(words)
+    return [_SITE_WORDS[host][:2] for host in sorted({p["host"] for p in pages})]
+
+
+def cross_fitted(pages: list[dict], analysed: dict) -> dict[str, np.ndarray]:
+    """FEATURES rows of `pages`, each page's word odds from the pages of the other ODDS_FOLDS."""
+    x = {}
+    for k in range(ODDS_FOLDS):
+        odds = learn_odds([p for p in pages if fold_of(p["host"], ODDS_FOLDS, "lexicon") != k], analysed)
+        x.update({p["id"]: with_odds(analysed[p["id"]], odds) for p in pages
+                  if fold_of(p["host"], ODDS_FOLDS, "lexicon") == k})
+    return x
+
+
+def with_odds(a: dict, odds: dict[str, float]) -> np.ndarray:
+    return np.hstack([a["x"], word_odds.odds_features(a["line_words"], odds)])
+
+
+def train_xy(pages, x, analysed):
+    return train([x[p["id"]] for p in pages], [analysed[p["id"]]["y"] for p in pages],
                  [weights(analysed[p["id"]]) for p in pages])
 
 
-def to_model(first, stacked, precision_weight: float = PRECISION_WEIGHT) -> dict:
+def to_model(first, stacked, odds: dict[str, float], precision_weight: float = PRECISION_WEIGHT) -> dict:
     return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/clean/line_model.py",
             "lightgbm_params": PARAMS, "rounds": ROUNDS, "precision_weight": precision_weight,
             "features": line_model.FEATURES, "stacked_features": line_model.STACKED,
+            "word_odds": {w: round(v, 3) for w, v in sorted(odds.items())},
             "trees": [_round_tree(t) for t in first.dump_model()["tree_info"]],
             "stacked_trees": [_round_tree(t) for t in stacked.dump_model()["tree_info"]]}
 
@@ -224,6 +278,9 @@ def main() -> int:
     if cache and cache.exists():
         import pickle
         analysed = pickle.loads(cache.read_bytes())
+        for a in analysed.values():
+            if a["lines"] is not None and "line_words" not in a:
+                a["line_words"] = [word_odds.line_words(text) for text in a["lines"]]
     else:
         analysed = {p["id"]: analyse(p) for p in pages}
         if cache:
@@ -242,7 +299,7 @@ def main() -> int:
             model = line_model.from_json(to_model(*fit([p for p in web if fold_of(p["host"]) != fold], analysed)))
             for p in web:
                 if fold_of(p["host"]) == fold:
-                    x = analysed[p["id"]]["x"]
+                    x = with_odds(analysed[p["id"]], model.odds)
                     oof[p["id"]] = model.stacked.raw_scores(model._stacked_features(x))
             print(f"fold {fold + 1}/{FOLDS} done, {time.monotonic() - started:.0f}s", file=sys.stderr)
         rules = {p["id"]: analysed[p["id"]]["rule_body"] for p in pages}
@@ -252,8 +309,10 @@ def main() -> int:
             for p in web:
                 a = analysed[p["id"]]
                 prob = 1 / (1 + np.exp(-oof[p["id"]]))
-                page = Candidates(list(a["candidates"]), list(a["rule_keep"]))
-                keep = line_model.never_empty(line_model.decode(prob, a["words"], page, weight), prob, page)
+                page = Candidates(list(a["candidates"]), list(a["rule_keep"]),
+                                  list(a["x"][:, line_features.PAGE_FEATURES.index("end_marker")] > 0))
+                keep = line_model.decode(prob, a["words"], page, weight)
+                keep = line_model.never_empty(line_model.headings_lead_somewhere(keep, page), prob, page)
                 bodies[p["id"]] = body_of(a, np.array(keep))
             table[weight] = {part: score_part(ps, bodies, titles) for part, ps in sorted(parts.items())}
         print(json.dumps({str(k): v for k, v in table.items()}, indent=1))

@@ -3,9 +3,9 @@
 The rules (`lines.py`, `blocks.py`, `verdicts.py`) describe every line: its kind, metadata,
 end-of-article headings, menus, the block they would keep. Here those descriptions, the line's
 own shape (stop-word share for the page's language from `stopwordsiso`, punctuation, capitals,
-digits, URL shapes), its place on the page and the same facts about its neighbours become one
-row of FEATURES per line; `stack_features` adds what a first model thought of the line's
-surroundings.
+digits, URL shapes), its place on the page, the same facts about its neighbours and what its
+words say (the model's table of word odds, `word_odds.py`) become one row of FEATURES per line;
+`stack_features` adds what a first model thought of the line's surroundings.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from transforms.clean.blocks import comment_signal
 from transforms.clean.lines import PROSE, WEAK
+from transforms.clean.word_odds import WORD_ODDS, line_words, odds_features
 
 KINDS = PROSE + 1
 STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
@@ -67,7 +68,9 @@ CONTEXT = ["position", "words_before_share", "after_anchor", "from_anchor", "fro
            *BARRIER_CONTEXT, *TOPIC_CONTEXT, *STAMP_CONTEXT, *ANCHOR_CONTEXT]
 NEIGHBOUR_OWN = ["log_words", "stop_share", "iso_stop_share", "kind_6", "kind_5", "kind_0", "sentence_end",
                  "rule_keep", "end_marker", "candidate", "is_title"]
-FEATURES = [*OWN, *CONTEXT, *(f"n{d:+d}_{name}" for d in NEIGHBOURS for name in NEIGHBOUR_OWN)]
+PAGE_FEATURES = [*OWN, *CONTEXT, *(f"n{d:+d}_{name}" for d in NEIGHBOURS for name in NEIGHBOUR_OWN)]
+# ... and what the line's words say, from the model's table of word odds (word_odds.py).
+FEATURES = [*PAGE_FEATURES, *WORD_ODDS]
 # The second stage also sees what the first one thought of the line's surroundings.
 STACK_WINDOWS = (3, 6, 12)
 STACKED = [*FEATURES, *(f"p{d:+d}" for d in (0, *NEIGHBOURS)),
@@ -88,12 +91,17 @@ def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.hstack([x, np.stack(cols, axis=1)])
 
 
+def features(page, odds: dict[str, float]) -> np.ndarray:
+    """One row of FEATURES per line of `page` (clean.PageLines), with `odds` the model's word odds."""
+    return np.hstack([page_features(page), odds_features([line_words(ln.text) for ln in page.lines], odds)])
+
+
 def page_features(page) -> np.ndarray:
-    """One row of FEATURES per line of `page` (clean.PageLines)."""
+    """One row of PAGE_FEATURES per line of `page` (clean.PageLines): all but the word odds."""
     lines = page.lines
     n = len(lines)
     if not n:
-        return np.zeros((0, len(FEATURES)))
+        return np.zeros((0, len(PAGE_FEATURES)))
     toks = [_WORD.findall(ln.text.lower()) if ln.words < 400 else _WORD.findall(ln.text[:3000].lower())
             for ln in lines]
     lang, iso = _page_language(toks)

@@ -51,3 +51,8 @@ class PageLines:
     start: int             # the rules' article block [start, end)
     end: int
     anchor: int            # the headline occurrence that opens the article
+
+    @property
+    def end_markers(self) -> list[bool]:
+        """Which lines are end-of-article headings ("Related", "You might also like")."""
+        return [ln.end_marker for ln in self.lines]
