@@ -253,7 +253,7 @@ def to_model(first, stacked, odds: dict[str, float], precision_weight: float = P
     return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/clean/line_model.py",
             "lightgbm_params": PARAMS, "rounds": ROUNDS, "precision_weight": precision_weight,
             "features": line_model.FEATURES, "stacked_features": line_model.STACKED,
-            "word_odds": {w: round(v, 3) for w, v in sorted(odds.items())},
+            "word_odds": dict(sorted(odds.items())),
             "trees": [_round_tree(t) for t in first.dump_model()["tree_info"]],
             "stacked_trees": [_round_tree(t) for t in stacked.dump_model()["tree_info"]]}
 

@@ -387,11 +387,6 @@ My street still has no power and the utility company has not said when it will b
 Reply"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 15, word odds: the shipped model keeps the first comment (p 0.69; its words lean to article: "
-    "'seems' -2.0, 'nobody' -1.5) and its author line on this 11-line page, where the article is three "
-    "paragraphs; measured against the gain on unseen sites (site-grouped CV: trafilatura-eval snippets "
-    "0.881 -> 0.900, wcxb 0.938 -> 0.944)"))
 def test_comment_section_after_article_dropped():
     r = clean_text(COMMENTS_PAGE)
     kept = paragraphs(r)

@@ -14,7 +14,7 @@ def test_words_are_letters_lower_case_and_distinct():
 def test_a_word_leans_to_the_side_more_sites_use_it_on_and_rare_words_are_left_out():
     odds = learn_odds(Counter({"newsletter": 9, "minister": 1, "once": 1}),
                       Counter({"newsletter": 1, "minister": 8, "once": 1}), min_sites=3)
-    assert odds["newsletter"] == pytest.approx(np.log(10 / 2))
+    assert odds["newsletter"] == round(np.log(10 / 2), 3)      # in thousandths, as shipped
     assert odds["minister"] < 0
     assert "once" not in odds
 

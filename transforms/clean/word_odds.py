@@ -32,12 +32,12 @@ def line_words(text: str) -> frozenset[str]:
 
 def learn_odds(furniture_sites: Counter, article_sites: Counter, min_sites: int = MIN_SITES) -> dict[str, float]:
     """Per word, log((furniture sites + 1) / (article sites + 1)), for words seen on at least
-    `min_sites` sites."""
+    `min_sites` sites; in thousandths, as the model ships it and `odds_features` sums it."""
     odds = {}
     for word in furniture_sites.keys() | article_sites.keys():
         furniture, article = furniture_sites[word], article_sites[word]
         if furniture + article >= min_sites:
-            odds[word] = math.log((furniture + 1) / (article + 1))
+            odds[word] = round(math.log((furniture + 1) / (article + 1)), 3)
     return odds
 
 
@@ -46,19 +46,32 @@ def odds_features(words: list[frozenset[str]], odds: dict[str, float]) -> np.nda
     many lean clearly to furniture and to article, the share of its words the table knows, and
     the mean odds of the lines just above and below."""
     n = len(words)
+    if not n:
+        return np.zeros((0, len(WORD_ODDS)))
+    known = [(odds[w], i) for i, line in enumerate(words) for w in line if w in odds]
+    scores = np.array([s for s, _ in known], dtype=float)
+    line_of = np.array([i for _, i in known], dtype=np.intp)
+    count = np.bincount(line_of, minlength=n)
+    has = count > 0
+    highest, lowest = np.full(n, -np.inf), np.full(n, np.inf)
+    np.maximum.at(highest, line_of, scores)
+    np.minimum.at(lowest, line_of, scores)
+    sizes = np.array([len(line) for line in words], dtype=float)
     own = np.zeros((n, 6))
-    for i, line in enumerate(words):
-        known = [odds[w] for w in line if w in odds]
-        if known:
-            scores = np.array(known)
-            own[i] = (scores.mean(), scores.max(), scores.min(), (scores > STRONG).sum(),
-                      (scores < -STRONG).sum(), len(known) / len(line))
+    # Summed in whole thousandths: exact in any order, and a line's words come in the order of
+    # a set, which changes with the process's string hashing (training would not be repeatable).
+    thousandths = np.bincount(line_of, weights=np.round(scores * 1000), minlength=n)
+    own[has, 0] = thousandths[has] / count[has] / 1000
+    own[has, 1], own[has, 2] = highest[has], lowest[has]
+    own[:, 3] = np.bincount(line_of, weights=scores > STRONG, minlength=n)
+    own[:, 4] = np.bincount(line_of, weights=scores < -STRONG, minlength=n)
+    own[has, 5] = count[has] / sizes[has]
     mean = own[:, 0]
     context = []
     for w in ODDS_WINDOWS:
         context.append(_window_mean(mean, w, up=True))
         context.append(_window_mean(mean, w, up=False))
-    return np.hstack([own, np.stack(context, axis=1)]) if n else np.zeros((0, len(WORD_ODDS)))
+    return np.hstack([own, np.stack(context, axis=1)])
 
 
 def _window_mean(values: np.ndarray, w: int, up: bool) -> np.ndarray:
