@@ -62,6 +62,21 @@ def test_decoding_keeps_the_likeliest_lines_and_never_the_unlikely_ones():
     assert line_model.decode(furniture, np.array([5.0, 500.0, 50.0]), _page(3), 0.55) == [False] * 3
 
 
+def test_lines_below_the_least_p_do_not_drown_the_recall_of_the_article():
+    # 30,000 menu lines at p 0.02 (600 words of expected article if they counted) and an
+    # article of three doubtful paragraphs: all three are kept
+    p = np.concatenate([np.full(30_000, 0.02), [0.8, 0.55, 0.55]])
+    words = np.concatenate([np.ones(30_000), [30.0, 25.0, 25.0]])
+    assert line_model.decode(p, words, _page(len(p)), 0.6)[-3:] == [True, True, True]
+
+
+def test_an_end_of_article_heading_goes_when_the_line_after_it_is_dropped():
+    from types import SimpleNamespace
+    page = SimpleNamespace(candidates=[True] * 5, end_markers=[False, True, False, True, False])
+    assert line_model.headings_lead_somewhere([True, True, True, True, False], page) == [True, True, True, False, False]
+    assert line_model.headings_lead_somewhere([True, False, False, True, True], page) == [True, False, False, True, True]
+
+
 def test_lines_that_are_not_candidates_keep_the_rules_verdict():
     p = np.array([0.9, 0.0, 0.9, 0.99])
     page = line_model_page([True, False, True, False], [False, True, False, False])
