@@ -151,32 +151,49 @@ def _run(args) -> int:
     if not args.full and (unchanged := _nothing_changed(args)):
         print(f"newspipe: {unchanged}", file=sys.stderr)
         return EXIT_OK
+    server = _start_temporary_server()
     if not dask_address(args.dask_address):
         from flows import workers
 
-        workers.warm_up()   # the spaCy workers load their model while Prefect starts (10-15 s)
-    _embedded_server_defaults()
+        workers.warm_up()   # the spaCy workers load their model while Prefect starts
+    if _configured_api_url() and server:   # a Prefect profile names a server: use it
+        server.stop()
+        server = None
     from flows.pipeline import ValidationFailed, newspipe_run
+    from flows.embedded_server import ServerFailed
     from flows.store import DiskFull
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
 
     try:
-        newspipe_run(**_flow_parameters(args))
+        if server:
+            server.wait_ready()
+        # the temporary server has no UI (as Prefect's own has none): no "View at" link to it
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""} if server else {}):
+            newspipe_run(**_flow_parameters(args))
     except ValidationFailed as failed:
         return _fail(EXIT_INVALID, f"validation failed: {failed}")
-    except DiskFull as full:   # says where, how much, and what to do
-        return _fail(EXIT_ERROR, str(full))
+    except (DiskFull, ServerFailed) as failed:   # says where, how much, and what to do
+        return _fail(EXIT_ERROR, str(failed))
     except Exception as err:  # one line for the person; Prefect has logged the traceback
         return _fail(EXIT_ERROR, f"run failed: {type(err).__name__}: {err}")
     return EXIT_OK
 
 
-def _embedded_server_defaults() -> None:
-    """With no Prefect server configured, the run starts a temporary one: without the services a
-    one-run server never needs (flows/settings.py). Read before the server starts, which
-    inherits this environment; a configured server (env or profile) is left as it is."""
+def _start_temporary_server():
+    """With no PREFECT_API_URL, Prefect's temporary server, started now (flows/embedded_server.py)
+    without the services a one-run server never needs (flows/settings.py); None with one set."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    from flows.embedded_server import TemporaryServer
+
+    return TemporaryServer.start({**os.environ, **embedded_server_defaults(os.environ, None)})
+
+
+def _configured_api_url() -> str | None:
+    """The Prefect server of the environment or the active Prefect profile."""
     from prefect.settings import get_current_settings
 
-    os.environ.update(embedded_server_defaults(os.environ, get_current_settings().api.url))
+    return get_current_settings().api.url
 
 
 def _nothing_changed(args) -> str | None:

@@ -1,0 +1,75 @@
+"""Prefect's temporary server as `newspipe run` starts it (flows/embedded_server.py): a real
+server answering on the socket it was handed, gone when the process that started it dies
+(SIGKILL, no clean-up code runs), and a clear error when it cannot start (a stand-in `uvicorn`
+module put first on PYTHONPATH exits or hangs, the way a broken install would)."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from flows.embedded_server import ServerFailed, TemporaryServer
+from flows.settings import EMBEDDED_SERVER_SETTINGS
+from tests.conftest import REPO
+
+STARTS_A_SERVER = """
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+from flows.embedded_server import TemporaryServer
+server = TemporaryServer.start({**os.environ, **json.loads(sys.argv[2])})
+server.wait_ready()
+print(json.dumps({"pid": server.process.pid, "api_url": server.api_url}), flush=True)
+time.sleep(600)
+"""
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_server_answers_and_dies_with_the_process_that_started_it(tmp_path):
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    parent = subprocess.Popen([sys.executable, "-c", STARTS_A_SERVER, str(REPO), json.dumps(EMBEDDED_SERVER_SETTINGS)],
+                              env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        started = json.loads(parent.stdout.readline())
+        with urllib.request.urlopen(f"{started['api_url']}/health", timeout=10) as answer:
+            assert answer.status == 200 and json.loads(answer.read()) is True
+        parent.send_signal(signal.SIGKILL)   # no atexit, no finally: only the kernel can stop the server
+        parent.wait(timeout=10)
+        assert _gone(started["pid"], within=15), "the temporary server outlived the run that started it"
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def _stand_in_uvicorn(tmp_path, body: str) -> dict:
+    package = tmp_path / "fake" / "uvicorn"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(body)
+    return {**os.environ, "PYTHONPATH": str(tmp_path / "fake")}
+
+
+def test_a_server_that_exits_at_start_is_an_error_that_says_what_to_do(tmp_path):
+    server = TemporaryServer.start(_stand_in_uvicorn(tmp_path, "import sys\nsys.exit(4)\n"))
+    with pytest.raises(ServerFailed, match=r"exited with status 4 .*PREFECT_API_URL"):
+        server.wait_ready(timeout=60)
+
+
+def test_a_server_that_never_answers_is_stopped_after_the_timeout(tmp_path):
+    server = TemporaryServer.start(_stand_in_uvicorn(tmp_path, "import time\ntime.sleep(600)\n"))
+    with pytest.raises(ServerFailed, match=r"did not answer within 1 s; raise PREFECT_SERVER_EPHEMERAL_STARTUP"):
+        server.wait_ready(timeout=1)
+    assert server.process.poll() is not None
