@@ -148,10 +148,12 @@ def _bad_parameters(args) -> int | None:
 def _run(args) -> int:
     if (bad := _bad_parameters(args)) is not None:
         return bad
+    server = _start_temporary_server()   # before anything slow: it comes up while the rest goes on
     if not args.full and (unchanged := _nothing_changed(args)):
+        if server:
+            server.stop()
         print(f"newspipe: {unchanged}", file=sys.stderr)
         return EXIT_OK
-    server = _start_temporary_server()
     if not dask_address(args.dask_address):
         from flows import workers
 
