@@ -24,6 +24,13 @@ def test_the_forest_walks_every_tree_for_every_line():
     assert forest.raw_scores(x).tolist() == [-2.0, 1.0, 4.0, -2.0]
 
 
+def test_a_forest_of_single_leaves_scores_their_sum_and_a_deeper_tree_beside_them_still_walks():
+    leaves = [{"tree_structure": {"leaf_value": 0.25}}, {"tree_structure": {"leaf_value": -1.0}}]
+    x = np.array([[0.0, 1.0], [1.0, 3.0]])
+    assert line_model.Forest.from_dump(leaves).raw_scores(x).tolist() == [-0.75, -0.75]
+    assert line_model.Forest.from_dump([*leaves, TREE]).raw_scores(x).tolist() == [-1.75, 1.25]
+
+
 def test_a_long_page_is_scored_a_block_of_lines_at_a_time_with_the_same_result():
     forest = line_model.Forest.from_dump([TREE])
     x = np.random.default_rng(3).uniform(-1, 4, size=(3 * ROW_BLOCK + 5, 2))

@@ -62,9 +62,17 @@ def _shape(text: str) -> _Shape:
 def line_features(text: str) -> tuple:
     """Context-free description of one line:
     (kind, reason, words, stopword share, meta kind, end-of-article heading, ends like a sentence)."""
+    return described(text)[:7]
+
+
+def described(text: str) -> tuple:
+    """`line_features`, then the line's words in lower case (`WORD.findall(text.lower())`, which
+    the line model reads too: found once), or None for a line of 20,000 characters or more. The
+    words are kept as a tuple: the garbage collector stops tracking a tuple of strings, while a
+    list kept for the whole page would be scanned, promoted and make full collections come sooner."""
     s = _shape(text)
     kind, why, meta, end = _page_part(s) or (s.n < 220 and _short_line(s)) or _text_kind(s)
-    return kind, why, s.nw, s.stop, meta, end, s.sent_end
+    return kind, why, s.nw, s.stop, meta, end, s.sent_end, tuple(s.toks) if s.n < 20000 else None
 
 
 def _page_part(s: _Shape) -> tuple | None:
@@ -137,7 +145,7 @@ def _text_kind(s: _Shape) -> tuple:
 
 def glance(text: str) -> tuple:
     """A quick look for lines above the headline (menus, link lists): word count and
-    punctuation only, no phrase or metadata tests (the tuple of `line_features`)."""
+    punctuation only, no phrase or metadata tests (the tuple of `described`, without the words)."""
     nw = len(text.split())
     sent_end = SENT_END.search(text[-8:]) is not None
     if sent_end and nw >= 15:
@@ -149,4 +157,4 @@ def glance(text: str) -> tuple:
     else:
         kind, what = HEAD, "no sentence punctuation"
     why = f"above the headline: {nw} word{'s' if nw != 1 else ''}, {what}"
-    return kind, why, nw, 0.0, None, False, sent_end
+    return kind, why, nw, 0.0, None, False, sent_end, None

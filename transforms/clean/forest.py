@@ -40,31 +40,42 @@ class Forest:
                               or [np.zeros(0)])
 
     def _block_scores(self, x: np.ndarray) -> np.ndarray:
-        """Flat `take`s into buffers reused at every level (faster than two-dimensional fancy
-        indexing and than a new array per step). The indices are always in range: mode="clip"
-        only spares numpy the copy it makes of `out` under the default mode="raise"."""
+        """The roots' splits read straight off x's columns, then a level at a time below them.
+        `at` is each tree's current node as a flat index into `feature` and `threshold`, so a
+        level costs no index arithmetic but the step to a child."""
         trees, inner = self.feature.shape
-        rows = x.shape[0]
-        features, thresholds = self.feature.ravel(), self.threshold.ravel()
-        row_start = (np.arange(rows, dtype=np.int32) * x.shape[1])[:, None]
+        x = np.ascontiguousarray(x, dtype=float)
         tree_start = np.arange(trees, dtype=np.int32) * inner
-        flat_x = np.ascontiguousarray(x, dtype=float).ravel()
-        node = np.zeros((rows, trees), dtype=np.int32)
-        at, column = np.empty_like(node), np.empty_like(node)
-        value, threshold = np.empty((rows, trees)), np.empty((rows, trees))
-        right = np.empty((rows, trees), dtype=bool)
-        for _ in range(self.depth):
-            np.add(node, tree_start, out=at)
+        at = np.empty((x.shape[0], trees), dtype=np.int32)
+        if self.depth:
+            right = np.greater(x.take(self.feature[:, 0], axis=1), self.threshold[:, 0])
+            np.add(right, tree_start + 1, out=at)          # the root's children are nodes 1 and 2
+            self._walk_down(x, at, right, 1 - tree_start)
+        else:
+            at[...] = tree_start
+        at += np.arange(trees, dtype=np.int32) * (self.value.shape[1] - inner)   # into `value`
+        return self.value.ravel().take(at).sum(axis=1)
+
+    def _walk_down(self, x: np.ndarray, at: np.ndarray, right: np.ndarray, step: np.ndarray) -> None:
+        """Below the roots: flat `take`s into buffers reused at every level (faster than
+        two-dimensional fancy indexing and than a new array per step). Node k's children are
+        2k + 1 and 2k + 2, so from flat index `at` the child is 2 at + step + right, with `step`
+        1 - the tree's first flat index. The indices are always in range: mode="clip" only
+        spares numpy the copy it makes of `out` under the default mode="raise"."""
+        features, thresholds = self.feature.ravel(), self.threshold.ravel()
+        row_start = (np.arange(x.shape[0], dtype=np.int32) * x.shape[1])[:, None]
+        flat_x = x.ravel()
+        column = np.empty_like(at)
+        value, threshold = np.empty(at.shape), np.empty(at.shape)
+        for _ in range(self.depth - 1):
             features.take(at, out=column, mode="clip")
             column += row_start
             flat_x.take(column, out=value, mode="clip")
             thresholds.take(at, out=threshold, mode="clip")
             np.greater(value, threshold, out=right)
-            node *= 2
-            node += 1
-            node += right
-        node += np.arange(trees, dtype=np.int32) * self.value.shape[1]
-        return self.value.ravel().take(node).sum(axis=1)
+            at *= 2
+            at += step
+            at += right
 
     def contributions(self, row: np.ndarray) -> np.ndarray:
         """How much each feature moved one line's log-odds, summed along its path in every tree

@@ -10,7 +10,10 @@ words say (the model's table of word odds, `word_odds.py`) become one row of FEA
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain, islice
+from operator import attrgetter
 import math
 import re
 
@@ -25,12 +28,18 @@ STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 WINDOWS = (1, 3, 6)
 
+# The Line attributes OWN reads as numbers.
+_LINE_FACTS = ("words", "chars", "stop", "end_marker", "barrier", "numeric", "sent", "rep", "run", "shared", "widget",
+               "score")
 HEAD_CHARS = 2000               # characters of a line its shape is measured on
 _WORD = re.compile(r"\w+")
 # A year, a clock time or a numeric date: the shape of a time stamp in any language.
 _STAMP = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 STAMP_MAX_WORDS = 10
-_URLISH = re.compile(r"https?://|www\.|@\w|\S@\S|\.(?:com|org|net|html?)\b", re.I)
+# A URL, an address or a handle; split in two so that a line without '@', '.' or '://' (most
+# lines of a page) costs no regex at all.
+_URLISH_AT = re.compile(r"@\w|\S@\S")
+_URLISH_DOT = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -83,9 +92,10 @@ def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     n = len(p)
     cols = [p]
     cols += [_shifted(p, d) for d in NEIGHBOURS]
+    window = _windows(p)
     for w in STACK_WINDOWS:
         for up in (True, False):
-            cols.append(_window(p, w, up) / w)
+            cols.append(window(w, up) / w)
     mean = p.mean() if n else 0.0
     cols += [np.full(n, mean), np.full(n, p.max() if n else 0.0), p - mean]
     return np.hstack([x, np.stack(cols, axis=1)])
@@ -93,7 +103,7 @@ def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 def features(page, odds: dict[str, float]) -> np.ndarray:
     """One row of FEATURES per line of `page` (clean.PageLines), with `odds` the model's word odds."""
-    return np.hstack([page_features(page), odds_features([line_words(ln.text) for ln in page.lines], odds)])
+    return np.hstack([page_features(page), odds_features([line_words(ln.text, ln.toks) for ln in page.lines], odds)])
 
 
 def page_features(page) -> np.ndarray:
@@ -102,8 +112,7 @@ def page_features(page) -> np.ndarray:
     n = len(lines)
     if not n:
         return np.zeros((0, len(PAGE_FEATURES)))
-    toks = [_WORD.findall(ln.text.lower()) if ln.words < 400 else _WORD.findall(ln.text[:3000].lower())
-            for ln in lines]
+    toks = [_words(ln) for ln in lines]
     lang, iso = _page_language(toks)
     own = _own_columns(page, toks, iso)
     col = {name: k for k, name in enumerate(OWN)}
@@ -121,10 +130,11 @@ def page_features(page) -> np.ndarray:
     ctx[:, 4] = np.clip((idx - page.start) / 50.0, -2, 2)
     ctx[:, 5] = np.clip((page.end - idx) / 50.0, -2, 2)
     k = 6
+    windows = [(_windows(values), log) for values, log in ((words, True), (prose, False), (keep, False))]
     for w in WINDOWS:
         for up in (True, False):
-            for values, log in ((words, True), (prose, False), (keep, False)):
-                summed = _window(values, w, up)
+            for window, log in windows:
+                summed = window(w, up)
                 ctx[:, k] = np.log1p(summed) if log else summed / w
                 k += 1
     ctx[:, k] = np.log1p(_distance(prose > 0, up=True))
@@ -149,6 +159,14 @@ def page_features(page) -> np.ndarray:
     ctx[:, k:] = _anchor_context(words, barrier, *_anchor_run(runs, page.anchor))
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
     return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
+
+
+def _words(ln) -> Sequence[str]:
+    """The line's words in lower case (of its first 3,000 characters on a line of 400 words or
+    more): those the rules found when they found them."""
+    if ln.words < 400:
+        return _WORD.findall(ln.text.lower()) if ln.toks is None else ln.toks
+    return _WORD.findall(ln.text[:3000].lower())
 
 
 def _barrier_context(page, words: np.ndarray, barrier: np.ndarray, start: int, end: int) -> np.ndarray:
@@ -186,16 +204,15 @@ def _topic_context(page, toks: list[list[str]], iso: frozenset, in_run: np.ndarr
     words) found in the headline, and in another line of the densest run of prose; -1 without any."""
     content = [[t for t in words if len(t) > 2 and t not in iso] for words in toks]
     title = {t for i, words in enumerate(content) if page.is_title[i] for t in words}
-    lines_holding = Counter(t for i in np.flatnonzero(in_run) for t in set(content[i]))
+    lines_holding = Counter(chain.from_iterable(set(content[i]) for i in np.flatnonzero(in_run).tolist()))
     in_run_words = set(lines_holding)
     in_other_run_lines = {t for t, count in lines_holding.items() if count > 1}
-    out = np.full((len(content), 2), -1.0)
-    for i, words in enumerate(content):
-        if words:
-            elsewhere = in_other_run_lines if in_run[i] else in_run_words
-            out[i, 0] = sum(map(title.__contains__, words)) / len(words)
-            out[i, 1] = sum(map(elsewhere.__contains__, words)) / len(words)
-    return out
+    in_title = [sum(map(title.__contains__, words)) for words in content]
+    in_run_too = [sum(map((in_other_run_lines if inside else in_run_words).__contains__, words))
+                  for words, inside in zip(content, in_run.tolist())]
+    size = np.array([len(words) for words in content], dtype=float)
+    shares = np.array([in_title, in_run_too], dtype=float).T / np.maximum(size, 1)[:, None]
+    return np.where(size[:, None] > 0, shares, -1.0)
 
 
 def _stamp_context(page, meta: np.ndarray) -> np.ndarray:
@@ -204,9 +221,10 @@ def _stamp_context(page, meta: np.ndarray) -> np.ndarray:
                      dtype=float)
     above = _before(stamp)
     out = [stamp, np.log1p(above), np.log1p(stamp.sum() - above - stamp)]
+    windows = (_windows(stamp), _windows(meta))
     for w in STAMP_WINDOWS:
-        for values in (stamp, meta):
-            out += [_window(values, w, True), _window(values, w, False)]
+        for window in windows:
+            out += [window(w, True), window(w, False)]
     return np.stack(out, axis=1)
 
 
@@ -236,90 +254,106 @@ def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
     n = len(lines)
     texts = [ln.text for ln in lines]
     n_tok = np.array([len(t) or 1 for t in toks], dtype=float)
+    # One pass over the lines for the attributes read as numbers (not one per attribute).
+    fact = dict(zip(_LINE_FACTS, np.array(list(map(attrgetter(*_LINE_FACTS), lines)), dtype=float).T))
     kinds = np.zeros((n, KINDS))
     kinds[np.arange(n), [ln.kind for ln in lines]] = 1.0
     digits, upper, letters, capitalised, tokens, head = _character_counts(texts)
     numbers = np.array([ln.no for ln in lines])
     idx = np.arange(n)
-
-    def attr(name):
-        return np.array([getattr(ln, name) for ln in lines], dtype=float)
-    columns = [np.log1p(attr("words")), np.log1p(attr("chars")), attr("stop"),
+    columns = [np.log1p(fact["words"]), np.log1p(fact["chars"]), fact["stop"],
                np.array([sum(map(iso.__contains__, t)) for t in toks]) / n_tok, *kinds.T,
-               np.array([ln.meta is not None for ln in lines]), attr("end_marker"), attr("barrier"), attr("numeric"),
-               attr("sent"), np.log1p(attr("rep") - 1), np.log1p(attr("run")), attr("shared"), attr("widget") >= 0,
+               np.array([ln.meta is not None for ln in lines]), fact["end_marker"], fact["barrier"], fact["numeric"],
+               fact["sent"], np.log1p(fact["rep"] - 1), np.log1p(fact["run"]), fact["shared"], fact["widget"] >= 0,
                np.array(page.rule_keep), (idx >= page.start) & (idx < page.end), np.array(page.is_title),
                np.array(page.candidates), np.array([t.endswith(":") for t in texts]),
                np.array([t.endswith(("?", "!")) for t in texts]), digits / np.maximum(head, 1),
                upper / np.maximum(letters, 1), capitalised / np.maximum(tokens, 1),
                np.array([t.count(",") for t in texts]) / n_tok,
-               np.array([_URLISH.search(t[:HEAD_CHARS]) is not None for t in texts]),
+               np.array([_urlish(t[:HEAD_CHARS]) for t in texts]),
                np.array([t.count("|") + t.count("•") + t.count("·") for t in texts]),
                np.array([not t[:1].isalnum() for t in texts]),
                np.concatenate([[True], numbers[:-1] < numbers[1:] - 1]),
-               np.concatenate([numbers[1:] > numbers[:-1] + 1, [True]]), attr("score")]
+               np.concatenate([numbers[1:] > numbers[:-1] + 1, [True]]), fact["score"]]
     return np.stack([np.asarray(c, dtype=float) for c in columns], axis=1)
+
+
+def _urlish(text: str) -> bool:
+    """`text` holds a URL (http://, www., .com ...), an e-mail address or an @handle."""
+    return ("@" in text and _URLISH_AT.search(text) is not None) \
+        or (("." in text or "://" in text) and _URLISH_DOT.search(text) is not None)
 
 
 @lru_cache(maxsize=1)
 def _character_table() -> np.ndarray:
-    """Per code point of the Basic Multilingual Plane: digit, upper case, letter, white space
-    (Python's own str predicates, so every script counts)."""
-    return np.array([(c.isdigit(), c.isupper(), c.isalpha(), c.isspace()) for c in map(chr, range(0x10000))],
-                    dtype=np.int32)
+    """Per code point of the Basic Multilingual Plane, and a last entry for any code point past
+    it: bits 1 digit, 2 upper case, 4 letter, 8 white space (Python's own str predicates, so
+    every script counts; past the BMP, none of them)."""
+    flags = [c.isdigit() | c.isupper() << 1 | c.isalpha() << 2 | c.isspace() << 3 for c in map(chr, range(0x10000))]
+    return np.array([*flags, 0], dtype=np.uint8)
 
 
 def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
     """Per line, over its first HEAD_CHARS characters: digits, upper-case letters, letters, words
     that start with a capital, words, characters. One pass of array arithmetic over the page
-    instead of a Python loop per character (characters past the BMP count as none of these)."""
+    instead of a Python loop per character: per-character counts, summed over the page, are
+    differences of their running sums at the lines' ends."""
     heads = [t[:HEAD_CHARS] for t in texts]
     code = np.frombuffer("".join(heads).encode("utf-32-le"), dtype=np.uint32)
-    flags = _character_table()[np.where(code < 0x10000, code, 0)]
+    bits = _character_table().take(code, mode="clip")
     size = np.array([len(h) for h in heads])
-    start = np.concatenate([[0], np.cumsum(size)[:-1]])
-    space = flags[:, 3].astype(bool)
+    end = np.cumsum(size)
+    start = end - size
+    space = (bits & 8).astype(bool)
     after_space = np.concatenate([[True], space[:-1]])
     after_space[start[size > 0]] = True
     word_start = after_space & ~space
-    per_char = np.column_stack([flags[:, 0], flags[:, 1], flags[:, 2], word_start & (flags[:, 1] > 0), word_start])
-    sums = np.zeros((len(texts), per_char.shape[1]))
-    filled = size > 0
-    if filled.any():
-        sums[filled] = np.add.reduceat(per_char, start[filled], axis=0)
-    return (*sums.T, size.astype(float))
+    per_char = np.zeros((len(code) + 1, 5), dtype=np.int64)
+    per_char[1:, 0], per_char[1:, 1], per_char[1:, 2] = bits & 1, (bits >> 1) & 1, (bits >> 2) & 1
+    per_char[1:, 3], per_char[1:, 4] = word_start & (bits & 2).astype(bool), word_start
+    running = per_char.cumsum(axis=0)
+    return (*(running[end] - running[start]).astype(float).T, size.astype(float))
 
 
 def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
     """The stop-word list that covers most of the page's words: its language, near enough."""
     lists = stopwords()
-    sample = Counter([t for line in toks for t in line[:60]][:3000])
-    best = max(STOPWORD_LANGUAGES, key=lambda lang: sum(sample[t] for t in sample.keys() & lists[lang]))
+    sample = Counter(islice(chain.from_iterable(line[:60] for line in toks), 3000))
+    # frozenset.intersection walks the sample's few hundred words (keys() & frozenset would walk
+    # the whole list of each language).
+    best = max(STOPWORD_LANGUAGES, key=lambda lang: sum(map(sample.__getitem__, lists[lang].intersection(sample))))
     return best, lists[best]
 
 
 def _window(values: np.ndarray, w: int, up: bool) -> np.ndarray:
     """Sum of `values` over the w lines above (or below) each line, the line itself excluded."""
+    return _windows(values)(w, up)
+
+
+def _windows(values: np.ndarray):
+    """`_window` of `values` as a function of (w, up), the running sum taken once for all of them."""
     c = np.concatenate([[0.0], np.cumsum(values)])
     n = len(values)
     idx = np.arange(n)
-    if up:
-        return c[idx] - c[np.maximum(idx - w, 0)]
-    return c[np.minimum(idx + 1 + w, n)] - c[idx + 1]
+
+    def window(w: int, up: bool) -> np.ndarray:
+        if up:
+            return c[:n] - c[np.maximum(idx - w, 0)]
+        return c[np.minimum(idx + 1 + w, n)] - c[1:]
+    return window
 
 
 def _distance(flags: np.ndarray, up: bool) -> np.ndarray:
     """Lines to the nearest flagged line above (or below); the page length when there is none."""
     n = len(flags)
-    out = np.full(n, float(n))
-    last = None
-    order = range(n) if up else range(n - 1, -1, -1)
-    for i in order:
-        if last is not None:
-            out[i] = abs(i - last)
-        if flags[i]:
-            last = i
-    return out
+    idx = np.arange(n)
+    if up:
+        at_or_above = np.maximum.accumulate(np.where(flags, idx, -1))
+        above = np.concatenate([[-1], at_or_above[:-1]])
+        return np.where(above >= 0, idx - above, n).astype(float)
+    at_or_below = np.minimum.accumulate(np.where(flags, idx, n)[::-1])[::-1]
+    below = np.concatenate([at_or_below[1:], [n]])
+    return np.where(below < n, below - idx, n).astype(float)
 
 
 def _prose_runs(lines) -> list[tuple[int, int, float]]:

@@ -67,13 +67,14 @@ class LineModel:
         words = np.array([max(ln.words, 1) for ln in page.lines], dtype=float)
         keep = never_empty(headings_lead_somewhere(decode(p, words, page, self.precision_weight), page), p, page)
         why = self.explain(x) if self.explained else [""] * len(p)
+        probability = p.tolist()        # Python floats: the same numbers, quicker to format one by one
         out = []
         for i in range(len(page.lines)):
             if not page.candidates[i]:
                 out.append(None)
                 continue
             deciding = f"; features {why[i]}" if why[i] else ""
-            out.append((keep[i], f"line model: p(article)={p[i]:.2f}{deciding}"))
+            out.append((keep[i], f"line model: p(article)={probability[i]:.2f}{deciding}"))
         return out
 
 

@@ -3,7 +3,7 @@ to running text, and what the later steps learn about it) and `PageLines` (what 
 given to decide on)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import re
 
 # Feature classes of a line, from page furniture to running text.
@@ -34,6 +34,8 @@ class Line:
     numeric: bool = False        # a table row: many tokens are numbers
     sent: bool = False           # ends like a sentence (. ! ? …)
     shared: bool = False         # boilerplate because many articles of the corpus hold it
+    # WORD.findall(text.lower()) as features.py found them, for the line model (None: not found)
+    toks: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
 
 def norm(s: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 
 from transforms.clean import line_model
 from transforms.clean.blocks import HEADER_LINES, article_block, mark_runs
-from transforms.clean.features import glance, line_features
+from transforms.clean.features import described, glance
 from transforms.clean.furniture import furniture_sign
 from transforms.clean.headline import find_headline, find_title_repeats
 from transforms.clean.lines import DIGIT, HEAD, MENU, Line
@@ -90,9 +90,9 @@ def describe_lines(raw_lines: list[str]) -> tuple[list[Line], list[int]]:
     for idx, (no, s) in enumerate(nonblank):
         f = cache.get(s)
         if f is None:
-            f = cache[s] = line_features(s) if idx < _FULL_TOP or idx >= full_from else glance(s)
-        kind, why, nw, stop, meta, end, sent = f
-        ln = Line(no, s, nw, len(s), stop, kind, why, end, False, -1, meta, 0.0, 1, 1, False, sent)
+            f = cache[s] = described(s) if idx < _FULL_TOP or idx >= full_from else glance(s)
+        kind, why, nw, stop, meta, end, sent, lowered_words = f
+        ln = Line(no, s, nw, len(s), stop, kind, why, end, False, -1, meta, 0.0, 1, 1, False, sent, toks=lowered_words)
         if kind in (HEAD, MENU) and DIGIT.search(s):
             toks = s.split()
             nnum = sum(1 for t in toks if DIGIT.search(t))

@@ -11,6 +11,8 @@ The model (line_model.json) carries the table; `odds_features` turns it into num
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from itertools import chain, filterfalse, repeat
 import math
 import re
 
@@ -25,9 +27,17 @@ WORD_ODDS = ["odds_mean", "odds_max", "odds_min", "furniture_words", "article_wo
              *(f"{side}_odds_{w}" for w in ODDS_WINDOWS for side in ("up", "down"))]
 
 
-def line_words(text: str) -> frozenset[str]:
-    """The distinct words of a line, lower case, as the table is keyed."""
-    return frozenset(WORD.findall(text[:HEAD_CHARS].lower()))
+def line_words(text: str, toks: Sequence[str] | None = None) -> frozenset[str]:
+    """The distinct words of a line, lower case, as the table is keyed. `toks`, when the caller
+    has them, are the line's `\\w+` runs in lower case (lines.WORD on text.lower()): a run of
+    letters only is a word as it stands, so only the others are searched (the same words)."""
+    if toks is None or len(text) > HEAD_CHARS:
+        return frozenset(WORD.findall(text[:HEAD_CHARS].lower()))
+    found = {t for t in toks if len(t) > 1 and t.isalpha()}
+    if len(found) < len(toks):
+        for t in filterfalse(str.isalpha, toks):
+            found.update(WORD.findall(t))
+    return frozenset(found)
 
 
 def learn_odds(furniture_sites: Counter, article_sites: Counter, min_sites: int = MIN_SITES) -> dict[str, float]:
@@ -48,9 +58,13 @@ def odds_features(words: list[frozenset[str]], odds: dict[str, float]) -> np.nda
     n = len(words)
     if not n:
         return np.zeros((0, len(WORD_ODDS)))
-    known = [(odds[w], i) for i, line in enumerate(words) for w in line if w in odds]
-    scores = np.array([s for s, _ in known], dtype=float)
-    line_of = np.array([i for _, i in known], dtype=np.intp)
+    # Every word of the page looked up at once (nan: not in the table, whose log-odds never are
+    # nan), then the known ones kept.
+    every = list(chain.from_iterable(words))
+    looked_up = np.array(list(map(odds.get, every, repeat(math.nan, len(every)))), dtype=float)
+    known = ~np.isnan(looked_up)
+    scores = looked_up[known]
+    line_of = np.repeat(np.arange(n, dtype=np.intp), list(map(len, words)))[known]
     count = np.bincount(line_of, minlength=n)
     has = count > 0
     highest, lowest = np.full(n, -np.inf), np.full(n, np.inf)
