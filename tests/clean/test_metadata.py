@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from transforms.clean import clean_text
-from transforms.clean.features import line_features
+from transforms.clean.features import described
 from transforms.dates import published_date
 
 PAGES = tomllib.loads((Path(__file__).parent / "metadata_pages.toml").read_text(encoding="utf-8"))
@@ -36,7 +36,7 @@ def test_byline_dateline_and_published_date_in_every_language(lang):
 
 @pytest.mark.parametrize("lang, line", sorted(RELATIVE.items()))
 def test_a_relative_time_is_a_dateline_without_a_date(lang, line):
-    assert line_features(line)[4] == "dateline"
+    assert described(line)[4] == "dateline"
     assert published_date(line) is None
 
 
@@ -70,7 +70,7 @@ def test_an_english_or_unknown_line_is_not_guessed(line):
     "Door Locks",                      # Dutch "door" opens a byline only before a person's name
 ])
 def test_words_of_other_languages_do_not_make_an_english_line_metadata(line):
-    assert line_features(line)[4] is None
+    assert described(line)[4] is None
 
 
 def test_a_name_that_is_a_month_stays_a_name():

@@ -59,15 +59,11 @@ def _shape(text: str) -> _Shape:
     return _Shape(text, n, low, toks, nw, cjk, tokset, stop, sent_end, toks[0] if toks else "")
 
 
-def line_features(text: str) -> tuple:
-    """Context-free description of one line:
-    (kind, reason, words, stopword share, meta kind, end-of-article heading, ends like a sentence)."""
-    return described(text)[:7]
-
-
 def described(text: str) -> tuple:
-    """`line_features`, then the line's words in lower case (`WORD.findall(text.lower())`, which
-    the line model reads too: found once), or None for a line of 20,000 characters or more. The
+    """Context-free description of one line: (kind, reason, words, stopword share, meta kind,
+    end-of-article heading, ends like a sentence, then the line's words in lower case
+    (`WORD.findall(text.lower())`, which the line model reads too: found once), or None for a
+    line of 20,000 characters or more). The
     words are kept as a tuple: the garbage collector stops tracking a tuple of strings, while a
     list kept for the whole page would be scanned, promoted and make full collections come sooner."""
     s = _shape(text)

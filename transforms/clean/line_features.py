@@ -325,13 +325,9 @@ def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
     return best, lists[best]
 
 
-def _window(values: np.ndarray, w: int, up: bool) -> np.ndarray:
-    """Sum of `values` over the w lines above (or below) each line, the line itself excluded."""
-    return _windows(values)(w, up)
-
-
 def _windows(values: np.ndarray):
-    """`_window` of `values` as a function of (w, up), the running sum taken once for all of them."""
+    """window(w, up): the sum of `values` over the w lines above (or below) each line, the line
+    itself excluded; the running sum is taken once for every w and side."""
     c = np.concatenate([[0.0], np.cumsum(values)])
     n = len(values)
     idx = np.arange(n)
