@@ -1,7 +1,8 @@
 """Run the expectation suites on a run's tables and write the Data Docs site and summary.json.
 
 Great Expectations is imported inside `_run_suites` only (called by `validate_tables` and
-`validate_parts`): the import costs seconds, and nothing else in the pipeline needs it.
+`validate_parts`), or ahead of time by `preload`: the import costs seconds, and nothing else in
+the pipeline needs it.
 
 A run that carries parts of the published tables validates only the parts it wrote
 (`validate_parts` with the published report): see `per_part` for which expectations are run part
@@ -13,6 +14,7 @@ import os
 import pathlib
 import shutil
 import threading
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -53,6 +55,16 @@ class ValidationReport:
     warnings: list[str]          # one line per failed warning expectation
     summary_path: pathlib.Path
     index_path: pathlib.Path
+
+
+def preload() -> None:
+    """Import Great Expectations now. `newspipe run` calls this while it waits for Prefect's
+    temporary server to come up, so the seconds of the import are spent on a core that would
+    otherwise wait, not in the validation step."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    with warnings.catch_warnings():   # GX's own deprecation notices: nothing a user can act on
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import great_expectations  # noqa: F401
 
 
 def read_report(report_dir: pathlib.Path) -> ValidationReport:

@@ -2,6 +2,8 @@
 with a line naming the check and the row, and distribution oddities only warn."""
 import json
 import random
+import subprocess
+import sys
 
 from dateutil.parser import parse as parse_date
 
@@ -402,3 +404,12 @@ def test_validating_only_the_written_parts_gives_the_report_of_the_whole_tables(
     assert computed[-1] == []
     assert (json.loads(again.summary_path.read_text(encoding="utf-8"))
             == json.loads(whole.summary_path.read_text(encoding="utf-8")))
+
+
+def test_great_expectations_is_imported_by_preload_not_by_the_module():
+    """The CLI imports the module early and calls preload while Prefect's server starts; the
+    import itself must stay lazy, or every command would pay for it."""
+    code = ("import sys; from expectations import validate; before = 'great_expectations' in sys.modules; "
+            "validate.preload(); print(before, 'great_expectations' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
