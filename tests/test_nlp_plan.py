@@ -84,6 +84,26 @@ def test_a_picked_unit_gets_a_tree_only_where_its_tags_call_for_one(nlp, cue_for
     assert lines["NATO beat Russia at chess."][1].dep_ == "ROOT"             # a sports verb: teams read the tree
 
 
+def test_a_person_name_gets_a_tree_only_where_a_reader_of_the_tree_may_come_to_it(nlp, cue_forms):
+    texts = [
+        # no pronoun after the name, no title beside it: its tags are enough
+        "Tony Blair visited Leeds on Monday.\n\nThe weather was fine.",
+        # a pronoun speaker after it: the name may be its antecedent, and salience is read from the tree
+        "Tony Blair visited Leeds on Monday.\n\n\u201cIt went well,\u201d he said.",
+        # a pronoun inside the quote is no speaker
+        "Tony Blair visited Leeds on Monday.\n\n\u201cHe liked it,\u201d an aide said.",
+        # a title in apposition (quotes.speakers.title_map reads it from the tree)
+        "Tony Blair, the inventor of the device, visited Leeds on Monday.\n\nThe weather was fine.",
+        # an organisation's possessive before a name (entities._person_by_syntax)
+        "The panel chose CNN's Anderson Cooper on Monday.\n\nThe weather was fine.",
+    ]
+    docs = nlp_plan.annotate(nlp, texts, [False] * len(texts), cue_forms)
+    first = [next(_lines(doc)) for doc in docs]
+    assert all(any(e.label_ == "PERSON" for e in line.ents) for line in first)
+    assert [all(t.tag_ for t in line) for line in first] == [True] * 5
+    assert [any(t.dep_ for t in line) for line in first] == [False, True, False, True, True]
+
+
 def _lines(doc):
     start = 0
     for tok in doc:

@@ -3,7 +3,8 @@
 en_core_web_sm runs tok2vec -> tagger, parser (both listen to that tok2vec) -> attribute
 ruler (POS from tags) -> lemmatizer -> ner (with a tok2vec of its own). Entities need the NER
 everywhere; the quote extraction reads POS, lemmas and the dependency tree only where a
-quotation or reported speech can be, and around person names (pronoun and title resolution,
+quotation or reported speech can be, and around some person names (the antecedents of a
+pronoun speaker, titles in apposition); tags around the others (titles before a name,
 repeated surnames). So `annotate`:
 
 1. runs the tokenizer and the NER on every text (the NER then sees no sentence starts, where
@@ -17,11 +18,14 @@ repeated surnames). So `annotate`:
    vectors are the ones the whole Doc gives), then the tagger, attribute ruler and lemmatizer
    on the run itself: tags need no tree, and with exact vectors they are the whole Doc's;
 4. runs the parser (the expensive part) only on the picked units that need a tree: those
-   with a quotation, a colon introduction or a person name (pronoun and title resolution
-   read the tree around names), and those picked for a cue form or a repeated name whose tags
-   show a word a reader of the tree looks at (`reads_parse`: a reporting verb, not "the
-   state" or "points"); a repeated surname needs only its PROPN tag. The attribute ruler reads
-   the tree ("as" as a mark is SCONJ), so it and the lemmatizer run again on the parsed units;
+   with a quotation or a colon introduction; those whose tags show a word a reader of the
+   tree looks at (`reads_parse`: a reporting verb, not "the state" or "points"); and those
+   picked for a person name that may be the antecedent of a pronoun speaker (a personal
+   pronoun outside quotes follows in a parsed unit: resolution prefers a subject, read from
+   the tree) or have a title in apposition ("X, the researcher": `_title_by_apposition`). A
+   title before a name ("Prime Minister Tony Blair") and a repeated surname need only tags.
+   The attribute ruler reads the tree ("as" as a mark is SCONJ), so it and the lemmatizer
+   run again on the parsed units;
 5. writes the annotations back into the Doc.
 
 The caller gets one ordinary Doc per text, with the tokenizer's tokens and character offsets,
@@ -30,10 +34,14 @@ Elsewhere tokens have none (empty strings, head = the token itself) and sentence
 units. On PolNeAR dev the quotes table differs from the full pipeline's in 2 of 1,100 rows, the
 entities in 3 of 2,308 (measured before step 4). Tokens tagged / parsed (bench/parse_share.py;
 before step 4 every tagged token was parsed): PolNeAR dev 85.9% / 80.3%, train 87.3% / 82.1%,
-BBC 78.8% / 73.4%. Step 4 left the PolNeAR dev and train scores identical and moved CoNLL dev
-typed F1 from 0.8315 to 0.8317.
+BBC 78.8% / 73.4% when every unit with a person name was parsed. Parsing those only as step 4
+says brought the parsed share to PolNeAR dev 78.4%, train 79.8%, BBC 68.6% (issue 17), with the
+PolNeAR dev and train and CoNLL dev scores identical; of the tables, PolNeAR dev's were equal,
+BBC's quotes too (5 entity rows of one line-up moved: a neighbour's parse changed), PolNeAR
+train's 5 quote and 3 entity rows moved. The first step 4 (cue and repeat units parsed only by
+their tags) left the PolNeAR scores identical and moved CoNLL dev typed F1 from 0.8315 to 0.8317.
 """
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy
@@ -43,14 +51,19 @@ from spacy.tokens import Doc
 
 from transforms.entities import FIXTURE_WORDS, PERSON_ROLES, TEAM_NOUNS, TEAM_VERBS
 from transforms.quotes import CUE_LEMMAS
+from transforms.quotes.context import quoted_tokens
+from transforms.quotes.speakers import PERSON_PRONOUNS
 
 PARSE_STAGE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TAG_ATTRS = [TAG, POS, MORPH, LEMMA]
 TREE_ATTRS = [HEAD, DEP]
 PARSE_ATTRS = TAG_ATTRS + TREE_ATTRS
-# Picked for these, a unit is parsed; picked for a cue word form or a repeated name, only when
-# its tags show a word the parse is read for (reads_parse).
-PARSE_REASONS = frozenset({"mark", "inside", "colon", "person"})
+# Picked for these, a unit is parsed; picked for a cue word form, a repeated name or a person
+# name, only when its tags show a word the parse is read for (reads_parse), and for a person
+# name also when it may be the antecedent of a pronoun speaker (_antecedent_units) or hold a
+# title in apposition (_title_by_apposition).
+PARSE_REASONS = frozenset({"mark", "inside", "colon"})
+APPOSITION_MARKS = frozenset({",", "(", "-", "\u2013", "\u2014"})
 DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')   # the marks transforms.quotes pairs
 SINGLE_MARKS = frozenset("'\u2018\u2019")                      # ... and, in a headline, these
 OPENING_MARKS = frozenset('"\'\u201c\u2018\u201e\u00ab([{')
@@ -138,7 +151,7 @@ def tag_runs(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
 
 def unit_reasons(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
                  context_labels: frozenset[str] = CONTEXT_LABELS) -> list[set[str]]:
-    """Per unit of `units(doc)`, why the extraction needs it parsed (empty: it does not).
+    """Per unit of `units(doc)`, why the extraction looks at it (empty: it does not).
 
     "mark": it holds a quotation mark (single marks too in a headline); "inside": it lies
     between two units of its line that do (the inside of a quotation); "colon": it ends in a
@@ -224,7 +237,8 @@ def annotate_docs(nlp: Language, docs: list[Doc], single_quotes: list[bool], cue
     skip = [name for name in nlp.pipe_names if name in ("tok2vec", "parser") or name not in PARSE_STAGE]
     tagged = nlp.pipe(cores, batch_size=batch_size, disable=skip)
     tagged_runs = [[(s, e, next(tagged)) for s, e in doc_runs] for doc_runs in runs]
-    parse_plans = [_parse_runs_of(doc_runs, spans, reasons) for doc_runs, (spans, reasons) in zip(tagged_runs, plans)]
+    parse_plans = [_parse_runs_of(doc, doc_runs, spans, reasons, single)
+                   for doc, doc_runs, (spans, reasons), single in zip(docs, tagged_runs, plans, single_quotes)]
     pieces = (_tagged_piece(core, s - run_start, e - run_start)
               for doc_parse in parse_plans for run_start, s, e, core in doc_parse)
     # the attribute ruler reads the tree too ("as" as a "mark" is SCONJ), so it and the
@@ -247,36 +261,91 @@ def _runs(spans: list[tuple[int, int]], keep: list[bool]) -> list[tuple[int, int
     return runs
 
 
-def _parse_runs_of(tagged: list[tuple[int, int, Doc]], spans: list[tuple[int, int]],
-                   reasons: list[set[str]]) -> list[tuple[int, int, int, Doc]]:
+def _parse_runs_of(doc: Doc, tagged: list[tuple[int, int, Doc]], spans: list[tuple[int, int]],
+                   reasons: list[set[str]], single_quotes: bool) -> list[tuple[int, int, int, Doc]]:
     """(run start, start, end, tagged run) of each run of units to parse: a unit parsed for its
     own sake (PARSE_REASONS), or one whose tags show a word a reader of the parse looks at
-    (`reads_parse`). A unit picked only for a cue word form or a repeated name needs its tags,
-    not its tree, when the form is no reporting verb there ("the state", "points")."""
+    (`reads_parse`), and a unit picked for a person name that comes before a pronoun speaker
+    (`_antecedent_units`) or gives the name a title in apposition (`_title_by_apposition`). A
+    unit picked only for a cue word form, a repeated name or a person name needs its tags, not
+    its tree, when the form is no reporting verb there ("the state", "points") and the name is
+    read by its tags alone (a title before it, a repeated surname's PROPN)."""
+    picked = [(k, s, e, run_start, core[s - run_start:e - run_start])
+              for run_start, run_end, core in tagged for k, (s, e) in enumerate(spans) if run_start <= s < run_end]
+    parse = {}
+    for k, s, e, _, tokens in picked:
+        parse[k] = bool(reasons[k] & PARSE_REASONS) or reads_parse(tokens)
+        if not parse[k] and "person" in reasons[k]:
+            entity_types = [t.ent_type_ for t in doc[s:e]]   # the tagged runs are Docs without the entities
+            parse[k] = reads_parse(tokens, entity_types) or _title_by_apposition(tokens, entity_types)
+    for k in _antecedent_units(doc, spans, reasons, parse, single_quotes):
+        parse[k] = True
     out = []
-    for run_start, run_end, core in tagged:
-        keep = []
-        for (s, e), unit_reasons_ in zip(spans, reasons):
-            if run_start <= s < run_end:
-                keep.append(bool(unit_reasons_ & PARSE_REASONS) or reads_parse(core[s - run_start:e - run_start]))
-        inside = [(s, e) for s, e in spans if run_start <= s < run_end]
-        out += [(run_start, s, e, core) for s, e in _runs(inside, keep)]
+    for run_start, _, core in tagged:
+        inside = [(k, s, e) for k, s, e, start, _ in picked if start == run_start]
+        keep = [parse[k] for k, _, _ in inside]
+        out += [(run_start, s, e, core) for s, e in _runs([(s, e) for _, s, e in inside], keep)]
     return out
 
 
-def reads_parse(tokens: Iterable) -> bool:
+def _antecedent_units(doc: Doc, spans: list[tuple[int, int]], reasons: list[set[str]], parse: dict[int, bool],
+                      single_quotes: bool) -> list[int]:
+    """The units picked for a person name, not parsed yet, that come before a unit parsed for
+    its own sake holding a personal pronoun outside quotation marks: such a pronoun may be a
+    speaker ("he said"), resolved to the salient person before it, and salience (a subject, or
+    in one) is read from the tree (quotes.speakers.resolve_pronoun). A pronoun inside a quote
+    is never a speaker (cues.subject_of), and a name after the last pronoun is nobody's
+    antecedent."""
+    names = [k for k, parsed in parse.items() if not parsed and "person" in reasons[k]]
+    if not names:
+        return []
+    in_quote = None
+    for k in sorted((k for k, parsed in parse.items() if parsed), reverse=True):
+        if k < names[0]:
+            break
+        pronouns = [t.i for t in doc[spans[k][0]:spans[k][1]] if t.lower_ in PERSON_PRONOUNS]
+        if pronouns:
+            in_quote = in_quote or quoted_tokens(doc, single_quotes)
+            if not all(in_quote[i] for i in pronouns):
+                return [j for j in names if j < k]
+    return []
+
+
+def _title_by_apposition(tokens: Sequence, entity_types: Sequence[str]) -> bool:
+    """Whether a name may have a title noun in apposition ("Rittmann, the researcher", "the
+    company, GlaxoSmithKline"), which quotes.speakers.title_map reads from the tree: a comma,
+    bracket or dash right beside a person name with a noun within three words beyond it. A title
+    before the name ("Prime Minister Tony Blair") is read from the tags."""
+    for k, label in enumerate(entity_types):
+        if label not in CONTEXT_LABELS:
+            continue
+        if k + 1 < len(tokens) and tokens[k + 1].text in APPOSITION_MARKS and any(
+                t.pos_ == "NOUN" for t in tokens[k + 2:k + 5]):
+            return True
+        if k and tokens[k - 1].text in APPOSITION_MARKS and any(t.pos_ == "NOUN" for t in tokens[max(0, k - 4):k - 1]):
+            return True
+    return False
+
+
+def reads_parse(tokens: Iterable, entity_types: Sequence[str] | None = None) -> bool:
     """Whether a tagged stretch holds a word whose tree the extraction reads: a reporting
     verb (transforms.quotes.cues: its subject and clause) or "according to", a sports verb or
     noun or a "v" before a name (entities.team_tokens), a role noun (entities._person_by_syntax:
-    "X, a civic activist"), an organisation's possessive (a name it owns: "Euronews' Galina Polonskaya")."""
+    "X, a civic activist"), an organisation's possessive (a name it owns: "Euronews' Galina
+    Polonskaya"). The possessive needs `entity_types`, the tokens' labels in the Doc: a tagged
+    run is a Doc of its own, without entities, so without them it never fires (for a unit
+    picked for a cue form or a repeated name, where turning it on parsed more and moved
+    seven names on BBC and PolNeAR train to PERSON, "Asia Aid", "Sumitomo Mitsui", all wrong)."""
     tokens = list(tokens)
+    if entity_types is None:
+        entity_types = [t.ent_type_ for t in tokens]
     for k, tok in enumerate(tokens):
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") and lemma in CUE_LEMMAS or tok.lower_ == "according":
             return True
         if tok.pos_ == "VERB" and lemma in TEAM_VERBS or tok.pos_ == "NOUN" and lemma in (TEAM_NOUNS | PERSON_ROLES):
             return True
-        if tok.lower_ in FIXTURE_WORDS or tok.tag_ == "POS" and k and tokens[k - 1].ent_type_ == "ORG":
+        if tok.lower_ in FIXTURE_WORDS or tok.tag_ == "POS" and k and entity_types[k - 1] == "ORG":
             return True
     return False
 

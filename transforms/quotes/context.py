@@ -30,7 +30,7 @@ class ArticleContext:
     @classmethod
     def build(cls, doc: Doc, field: str, entities: list[Entity], titles: Mapping[str, Counter]) -> "ArticleContext":
         text = doc.text
-        segments, turns = transcript_turns(text, find_segments(text, single_quotes=(field == "title")))
+        segments, turns = field_segments(text, field == "title")
         in_quote = _quote_mask(doc, segments)
         mention_at = _mentions_by_token(doc, field, entities)
         genders = {ent: gender_of(ent, text, field) for ent, _ in mention_at.values() if ent.label == "PERSON"}
@@ -45,6 +45,17 @@ class ArticleContext:
         """Character bounds of the paragraph (or paragraphs) a quotation runs over."""
         hi = self.text.find("\n", quote.last.end)
         return self.text.rfind("\n", 0, quote.first.open_at) + 1, len(self.text) if hi < 0 else hi
+
+
+def field_segments(text: str, single_quotes: bool) -> tuple[list[Segment], dict[Segment, str]]:
+    """A field's quoted segments, transcript tags moved out of them, and the tags by segment."""
+    return transcript_turns(text, find_segments(text, single_quotes=single_quotes))
+
+
+def quoted_tokens(doc: Doc, single_quotes: bool) -> list[bool]:
+    """Per token: inside quotation marks (the marks included), as `ArticleContext.in_quote`
+    will have it; it needs the tokens only, so the parse plan reads it before the parse."""
+    return _quote_mask(doc, field_segments(doc.text, single_quotes)[0])
 
 
 def _quote_mask(doc: Doc, segments: list[Segment]) -> list[bool]:
