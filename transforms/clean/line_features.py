@@ -130,13 +130,13 @@ def page_features(page) -> np.ndarray:
     ctx[:, 4] = np.clip((idx - page.start) / 50.0, -2, 2)
     ctx[:, 5] = np.clip((page.end - idx) / 50.0, -2, 2)
     k = 6
-    windows = [(_windows(values), log) for values, log in ((words, True), (prose, False), (keep, False))]
+    window = _windows(np.stack([words, prose, keep], axis=1))
     for w in WINDOWS:
         for up in (True, False):
-            for window, log in windows:
-                summed = window(w, up)
-                ctx[:, k] = np.log1p(summed) if log else summed / w
-                k += 1
+            summed = window(w, up)
+            ctx[:, k] = np.log1p(summed[:, 0])
+            ctx[:, k + 1:k + 3] = summed[:, 1:] / w
+            k += 3
     ctx[:, k] = np.log1p(_distance(prose > 0, up=True))
     ctx[:, k + 1] = np.log1p(_distance(prose > 0, up=False))
     runs = _prose_runs(lines)
@@ -154,7 +154,7 @@ def page_features(page) -> np.ndarray:
     k += len(BARRIER_CONTEXT)
     ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, toks, iso, in_run > 0)
     k += len(TOPIC_CONTEXT)
-    ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]])
+    ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]], own[:, col["digit_share"]] > 0)
     k += len(STAMP_CONTEXT)
     ctx[:, k:] = _anchor_context(words, barrier, *_anchor_run(runs, page.anchor))
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
@@ -215,16 +215,19 @@ def _topic_context(page, toks: list[list[str]], iso: frozenset, in_run: np.ndarr
     return np.where(size[:, None] > 0, shares, -1.0)
 
 
-def _stamp_context(page, meta: np.ndarray) -> np.ndarray:
-    """STAMP_CONTEXT per line."""
-    stamp = np.array([ln.words <= STAMP_MAX_WORDS and _STAMP.search(ln.text) is not None for ln in page.lines],
-                     dtype=float)
+def _stamp_context(page, meta: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """STAMP_CONTEXT per line (`digits`: whether the line's first HEAD_CHARS characters hold a
+    digit; only a short line with one, or a longer line, is searched for a time stamp)."""
+    lines = page.lines
+    stamp = np.zeros(len(lines))
+    for i in np.flatnonzero(digits | (np.array([ln.chars for ln in lines]) > HEAD_CHARS)).tolist():
+        stamp[i] = lines[i].words <= STAMP_MAX_WORDS and _STAMP.search(lines[i].text) is not None
     above = _before(stamp)
     out = [stamp, np.log1p(above), np.log1p(stamp.sum() - above - stamp)]
-    windows = (_windows(stamp), _windows(meta))
+    window = _windows(np.stack([stamp, meta], axis=1))
     for w in STAMP_WINDOWS:
-        for window in windows:
-            out += [window(w, True), window(w, False)]
+        up, down = window(w, True), window(w, False)
+        out += [up[:, 0], down[:, 0], up[:, 1], down[:, 1]]
     return np.stack(out, axis=1)
 
 
@@ -280,8 +283,15 @@ def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
 
 def _urlish(text: str) -> bool:
     """`text` holds a URL (http://, www., .com ...), an e-mail address or an @handle."""
-    return ("@" in text and _URLISH_AT.search(text) is not None) \
-        or (("." in text or "://" in text) and _URLISH_DOT.search(text) is not None)
+    if "@" in text and _URLISH_AT.search(text) is not None:
+        return True
+    if "." not in text and "://" not in text:
+        return False
+    # Most lines hold a full stop; the case-insensitive regex is slow to scan them, and only
+    # matches where one of these pieces is in the lower-cased text.
+    low = text.lower()
+    return ("://" in low or "www." in low or ".com" in low or ".org" in low or ".net" in low or ".htm" in low) \
+        and _URLISH_DOT.search(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -296,23 +306,23 @@ def _character_table() -> np.ndarray:
 def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
     """Per line, over its first HEAD_CHARS characters: digits, upper-case letters, letters, words
     that start with a capital, words, characters. One pass of array arithmetic over the page
-    instead of a Python loop per character: per-character counts, summed over the page, are
-    differences of their running sums at the lines' ends."""
+    instead of a Python loop per character: per-character flags, summed line by line
+    (`reduceat` at the starts of the lines that have characters)."""
     heads = [t[:HEAD_CHARS] for t in texts]
     code = np.frombuffer("".join(heads).encode("utf-32-le"), dtype=np.uint32)
     bits = _character_table().take(code, mode="clip")
-    size = np.array([len(h) for h in heads])
-    end = np.cumsum(size)
-    start = end - size
+    size = np.array([len(h) for h in heads], dtype=np.intp)
+    some = size > 0
+    start = (np.cumsum(size) - size)[some]
     space = (bits & 8).astype(bool)
     after_space = np.concatenate([[True], space[:-1]])
-    after_space[start[size > 0]] = True
+    after_space[start] = True
     word_start = after_space & ~space
-    per_char = np.zeros((len(code) + 1, 5), dtype=np.int64)
-    per_char[1:, 0], per_char[1:, 1], per_char[1:, 2] = bits & 1, (bits >> 1) & 1, (bits >> 2) & 1
-    per_char[1:, 3], per_char[1:, 4] = word_start & (bits & 2).astype(bool), word_start
-    running = per_char.cumsum(axis=0)
-    return (*(running[end] - running[start]).astype(float).T, size.astype(float))
+    upper = (bits & 2).astype(bool)
+    out = np.zeros((5, len(texts)))
+    for k, flag in enumerate((bits & 1, upper, (bits & 4).astype(bool), word_start & upper, word_start)):
+        out[k, some] = np.add.reduceat(flag, start, dtype=np.int64)
+    return (*out, size.astype(float))
 
 
 def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
@@ -327,8 +337,9 @@ def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
 
 def _windows(values: np.ndarray):
     """window(w, up): the sum of `values` over the w lines above (or below) each line, the line
-    itself excluded; the running sum is taken once for every w and side."""
-    c = np.concatenate([[0.0], np.cumsum(values)])
+    itself excluded; the running sum is taken once for every w and side (and for every column of
+    a two-dimensional `values`)."""
+    c = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
     n = len(values)
     idx = np.arange(n)
 
