@@ -16,6 +16,7 @@ language's month name dates a line only next to a day or a year ("3 mars", "mars
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 import re
 
 from transforms.clean.lines import DIGIT, WORD
@@ -86,15 +87,15 @@ DATE = re.compile(
     r"\d{4}年|\d{4}년|\b(last modified|" + "|".join(map(re.escape, DATE_PHRASES)) + r")\b", re.I)
 
 
-def is_dated(text: str, low: str, tokset: set) -> bool:
+def is_dated(text: str, low: str, words: Collection[str]) -> bool:
     """The line holds a date or time (month name and number, 19/11/2019, 9:02, '3 hours ago',
-    'vor 3 Stunden', 'Publié le 3 mars')."""
-    if not tokset.isdisjoint(_ENGLISH_KEYWORDS):
+    'vor 3 Stunden', 'Publié le 3 mars'); `words`: its words (the first 80), lower case."""
+    if not _ENGLISH_KEYWORDS.isdisjoint(words):
         return True
     if not DIGIT.search(text):
         return False
-    return (not tokset.isdisjoint(ENGLISH_MONTHS) or not tokset.isdisjoint(KEYWORDS)
-            or not tokset.isdisjoint(_RELATIVE_WORDS) or _NUMDATE.search(text) is not None
+    return (not ENGLISH_MONTHS.isdisjoint(words) or not KEYWORDS.isdisjoint(words)
+            or not _RELATIVE_WORDS.isdisjoint(words) or _NUMDATE.search(text) is not None
             or _FOREIGN_MONTH_DATE.search(low) is not None or _RELATIVE.search(low) is not None)
 
 

@@ -35,7 +35,6 @@ class _Shape(NamedTuple):
     toks: list[str]
     nw: int                # words (estimated from the length in scripts written without spaces)
     cjk: int               # CJK characters among the first 2,000
-    tokset: set
     stop: float            # share of function words among the first 400 words
     sent_end: bool         # ends like a sentence
     first: str             # first word, lower case
@@ -52,11 +51,10 @@ def _shape(text: str) -> _Shape:
         cjk = len(_CJK.findall(head))
         if cjk > 0.3 * len(head):
             nw = max(nw, int(n / 2.5))      # scripts written without spaces: ~2.5 chars a word
-    tokset = set(toks) if nw < 80 else set(toks[:80])
-    sample = toks[:400]
+    sample = toks if len(toks) <= 400 else toks[:400]
     stop = sum(map(_STOP.__contains__, sample)) / len(sample) if sample else 0.0
     sent_end = bool(SENT_END.search(text[-8:]))
-    return _Shape(text, n, low, toks, nw, cjk, tokset, stop, sent_end, toks[0] if toks else "")
+    return _Shape(text, n, low, toks, nw, cjk, stop, sent_end, toks[0] if toks else "")
 
 
 def described(text: str) -> tuple:
@@ -91,9 +89,10 @@ def _page_part(s: _Shape) -> tuple | None:
 
 def _short_line(s: _Shape) -> tuple | None:
     """The same for a short line that is metadata, link, button, notice, bare URL or menu."""
-    text, toks, tokset, nw, sent_end = s.text, s.toks, s.tokset, s.nw, s.sent_end
-    if could_be_metadata(text, s.first, tokset):
-        meta = metadata_kind(text, s.low, toks, tokset, nw, sent_end)
+    text, toks, nw, sent_end = s.text, s.toks, s.nw, s.sent_end
+    head = toks if len(toks) <= 80 else toks[:80]       # the words the tests below look up (a set would cost more)
+    if could_be_metadata(text, s.first, head):
+        meta = metadata_kind(text, s.low, toks, head, nw, sent_end)
         if meta:
             return META, meta, meta.split(":")[0], False
     if s.first in LINE_START_FIRST or not text[0].isalnum() or s.first.isdigit():
@@ -101,10 +100,10 @@ def _short_line(s: _Shape) -> tuple | None:
         if hit and (nw <= 8 or not sent_end):
             return JUNK, f"{hit[0]} ('{hit[1].strip()[:30]}')", None, False
     if nw <= 12 or not sent_end:
-        hit = furniture_anywhere(text, s.low, toks, tokset)
+        hit = furniture_anywhere(text, s.low, toks, head)
         if hit:
             return JUNK, f"{hit[0]} ('{hit[1]}')", None, False
-    elif not PROMO_WORDS.isdisjoint(tokset) and not READER_WORDS.isdisjoint(tokset):
+    elif not PROMO_WORDS.isdisjoint(head) and not READER_WORDS.isdisjoint(head):
         w = next(t for t in toks if t in PROMO_WORDS)
         return JUNK, f"sign-up prompt addressed to the reader ('{w}')", None, False
     if nw <= 25 and ("." in text or "/" in text) and _URL.fullmatch(text):

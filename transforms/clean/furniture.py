@@ -7,6 +7,7 @@ end_of_article.toml.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 import re
 
 from transforms.clean.lines import JUNK, Line
@@ -51,13 +52,14 @@ def furniture_start(text: str) -> tuple[str, str] | None:
     return (_LINE_START_LABEL.get(m.lastgroup, "boilerplate"), m.group(0)) if m else None
 
 
-def furniture_anywhere(text: str, low: str, toks: list[str], tokset: set) -> tuple[str, str] | None:
-    """(label, phrase) when the line holds link/button/notice phrasing anywhere."""
-    hit = _WORD_SET.intersection(tokset)
+def furniture_anywhere(text: str, low: str, toks: list[str], head: Collection[str]) -> tuple[str, str] | None:
+    """(label, phrase) when the line holds link/button/notice phrasing anywhere (`head`: its
+    first 80 words)."""
+    hit = _WORD_SET.intersection(head)
     if hit:
         w = next(t for t in toks if t in hit)
         return _WORD_LABEL[w], w
-    if not _PHRASE_FIRST.isdisjoint(tokset):
+    if not _PHRASE_FIRST.isdisjoint(head):
         joined = " " + " ".join(toks) + " "
         for phrase, label in _PHRASES:
             if " " + phrase + " " in joined:

@@ -49,6 +49,16 @@ def stopwords() -> dict[str, frozenset]:
     return {lang: frozenset(stopwordsiso.stopwords(lang)) for lang in STOPWORD_LANGUAGES}
 
 
+@lru_cache(maxsize=1)
+def _stop_languages() -> dict[str, tuple[str, ...]]:
+    """Per stop word, the languages whose list holds it."""
+    languages: dict[str, list[str]] = {}
+    for lang, words in stopwords().items():
+        for word in words:
+            languages.setdefault(word, []).append(lang)
+    return {word: tuple(held) for word, held in languages.items()}
+
+
 OWN = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" for k in range(KINDS)),
        "meta", "end_marker", "barrier", "numeric", "sentence_end", "log_repeats", "log_run", "shared",
        "in_widget", "rule_keep", "in_rule_block", "is_title", "candidate", "ends_colon", "ends_question",
@@ -103,7 +113,19 @@ def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 def features(page, odds: dict[str, float]) -> np.ndarray:
     """One row of FEATURES per line of `page` (clean.PageLines), with `odds` the model's word odds."""
-    return np.hstack([page_features(page), odds_features([line_words(ln.text, ln.toks) for ln in page.lines], odds)])
+    return np.hstack([page_features(page), odds_features(_line_words(page.lines), odds)])
+
+
+def _line_words(lines) -> list[frozenset[str]]:
+    """`line_words` of each line, found once per distinct text: a page repeats its menus."""
+    found: dict[str, frozenset[str]] = {}
+    out = []
+    for ln in lines:
+        words = found.get(ln.text)
+        if words is None:
+            words = found[ln.text] = line_words(ln.text, ln.toks)
+        out.append(words)
+    return out
 
 
 def page_features(page) -> np.ndarray:
@@ -327,12 +349,15 @@ def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
 
 def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
     """The stop-word list that covers most of the page's words: its language, near enough."""
-    lists = stopwords()
     sample = Counter(islice(chain.from_iterable(line[:60] for line in toks), 3000))
-    # frozenset.intersection walks the sample's few hundred words (keys() & frozenset would walk
-    # the whole list of each language).
-    best = max(STOPWORD_LANGUAGES, key=lambda lang: sum(map(sample.__getitem__, lists[lang].intersection(sample))))
-    return best, lists[best]
+    # Each word of the sample looked up once, not once per language.
+    hits = dict.fromkeys(STOPWORD_LANGUAGES, 0)
+    languages = _stop_languages()
+    for word in sample.keys() & languages.keys():
+        for lang in languages[word]:
+            hits[lang] += sample[word]
+    best = max(STOPWORD_LANGUAGES, key=hits.__getitem__)
+    return best, stopwords()[best]
 
 
 def _windows(values: np.ndarray):

@@ -8,6 +8,7 @@ words of a dateline in every language in dateline_words.py (from datelines.toml 
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 import re
@@ -53,24 +54,25 @@ _META_FIRST = _BYLINE_WORDS | _CREDIT_FIRST
 _META_WORDS = words("credits", "agencies") | dw.KEYWORDS
 
 
-def could_be_metadata(text: str, first: str, tokset: set) -> bool:
-    """A cheap test that lets most lines skip `metadata_kind`."""
+def could_be_metadata(text: str, first: str, head: Collection[str]) -> bool:
+    """A cheap test that lets most lines skip `metadata_kind` (`head`: the line's first 80 words)."""
     return bool(first in _META_FIRST or text[0] in "©(" or text[-1] == ")" or "/" in text
-                or DIGIT.search(text) or not _META_WORDS.isdisjoint(tokset))
+                or DIGIT.search(text) or not _META_WORDS.isdisjoint(head))
 
 
-def metadata_kind(text: str, low: str, toks: list[str], tokset: set, nw: int, sent_end: bool) -> str | None:
-    """'credit: ...', 'byline: ...' or 'dateline: ...' (kind and reason) for a metadata line, or None."""
+def metadata_kind(text: str, low: str, toks: list[str], head: Collection[str], nw: int, sent_end: bool) -> str | None:
+    """'credit: ...', 'byline: ...' or 'dateline: ...' (kind and reason) for a metadata line, or
+    None (`head`: the line's first 80 words)."""
     if nw > 22:
         return None
     if (nw <= 16 or text[0] == "(") and (
             (toks and toks[0] in _CREDIT_FIRST or text[0] in "©(") and _CREDIT_START.match(low)
             or (text[0] == "(" and text[-1] == ")" and len(text) < 64)
-            or (("/" in text or ")" in text[-2:] or not _AGENCY.isdisjoint(tokset))
+            or (("/" in text or ")" in text[-2:] or not _AGENCY.isdisjoint(head))
                 and _CREDIT_END.search(low[-48:]))):
         if nw <= 12 or low.startswith(("copyright", "photo", "image", "credit", "(")) and nw <= 40:
             return "credit: photo credit or copyright line"
-    dated = dw.is_dated(text, low, tokset)
+    dated = dw.is_dated(text, low, head)
     if toks and toks[0] in _BYLINE_WORDS:
         m = _BYLINE.match(text)
         if m and (nw <= 10 and not sent_end or dated):
