@@ -100,15 +100,14 @@ STACKED = [*FEATURES, *(f"p{d:+d}" for d in (0, *NEIGHBOURS)),
 def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     """The first stage's features plus its probabilities around each line."""
     n = len(p)
-    cols = [p]
-    cols += [_shifted(p, d) for d in NEIGHBOURS]
+    cols = [p, *_neighbours(p)]
     window = _windows(p)
     for w in STACK_WINDOWS:
         for up in (True, False):
             cols.append(window(w, up) / w)
     mean = p.mean() if n else 0.0
     cols += [np.full(n, mean), np.full(n, p.max() if n else 0.0), p - mean]
-    return np.hstack([x, np.stack(cols, axis=1)])
+    return np.hstack([x, _columns(cols)])
 
 
 def features(page, odds: dict[str, float]) -> np.ndarray:
@@ -180,7 +179,7 @@ def page_features(page) -> np.ndarray:
     k += len(STAMP_CONTEXT)
     ctx[:, k:] = _anchor_context(words, barrier, *_anchor_run(runs, page.anchor))
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
-    return np.hstack([own, ctx, *(_shifted(picked, d) for d in NEIGHBOURS)])
+    return np.hstack([own, ctx, *_neighbours(picked)])
 
 
 def _words(ln) -> Sequence[str]:
@@ -204,7 +203,7 @@ def _barrier_context(page, words: np.ndarray, barrier: np.ndarray, start: int, e
            np.log1p(_before(comment))]
     out += [np.sign(idx - ref) * np.log1p(np.abs(idx - ref)) for ref in (page.start, page.end, page.anchor)]
     out += [np.log1p(words_to_run / run_words), np.full(n, run_words / max(float(words.sum()), 1.0))]
-    return np.stack(out, axis=1)
+    return _columns(out)
 
 
 def _before(values: np.ndarray) -> np.ndarray:
@@ -250,27 +249,30 @@ def _stamp_context(page, meta: np.ndarray, digits: np.ndarray) -> np.ndarray:
     for w in STAMP_WINDOWS:
         up, down = window(w, True), window(w, False)
         out += [up[:, 0], down[:, 0], up[:, 1], down[:, 1]]
-    return np.stack(out, axis=1)
+    return _columns(out)
 
 
 def _anchor_context(words: np.ndarray, barrier: np.ndarray, start: int, end: int) -> np.ndarray:
     """ANCHOR_CONTEXT per line."""
     inside, distance = _run_membership(start, end, len(words))
     share = float(words[start:end].sum()) / max(float(words.sum()), 1.0)
-    return np.stack([inside, np.log1p(distance), np.log1p(_between_run(barrier, start, end)),
-                     np.full(len(words), share)], axis=1)
+    return _columns([inside, np.log1p(distance), np.log1p(_between_run(barrier, start, end)),
+                     np.full(len(words), share)])
 
 
-def _shifted(values: np.ndarray, d: int) -> np.ndarray:
-    """Row i holds row i + d of `values` (-1 past either end of the page)."""
-    n = len(values)
-    out = np.full(values.shape, -1.0)
-    if abs(d) < n:
-        if d < 0:
-            out[-d:] = values[:n + d]
-        else:
-            out[:n - d] = values[d:]
-    return out
+def _columns(columns: list) -> np.ndarray:
+    """Equally long one-dimensional arrays as the columns of a float matrix (one copy in C;
+    np.stack costs more than the copy on a page of a few hundred lines)."""
+    return np.array(columns, dtype=float).T
+
+
+def _neighbours(values: np.ndarray) -> list[np.ndarray]:
+    """For each d of NEIGHBOURS, the rows of `values` moved by d: row i holds row i + d (-1 past
+    either end of the page); views of one padded copy."""
+    n, reach = len(values), max(map(abs, NEIGHBOURS))
+    padded = np.full((n + 2 * reach, *values.shape[1:]), -1.0)
+    padded[reach:reach + n] = values
+    return [padded[reach + d:reach + d + n] for d in NEIGHBOURS]
 
 
 def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
@@ -300,7 +302,7 @@ def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
                np.array([not t[:1].isalnum() for t in texts]),
                np.concatenate([[True], numbers[:-1] < numbers[1:] - 1]),
                np.concatenate([numbers[1:] > numbers[:-1] + 1, [True]]), fact["score"]]
-    return np.stack([np.asarray(c, dtype=float) for c in columns], axis=1)
+    return _columns(columns)
 
 
 def _urlish(text: str) -> bool:
@@ -366,12 +368,21 @@ def _windows(values: np.ndarray):
     a two-dimensional `values`)."""
     c = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
     n = len(values)
-    idx = np.arange(n)
 
     def window(w: int, up: bool) -> np.ndarray:
+        # Slices, not gathers: above line i, c[i] - c[i - w] (just c[i] near the top, c[0] being
+        # 0); below it, c[i + 1 + w] - c[i + 1] (c[n] near the bottom).
         if up:
-            return c[:n] - c[np.maximum(idx - w, 0)]
-        return c[np.minimum(idx + 1 + w, n)] - c[1:]
+            out = c[:n].copy()
+            if w < n:
+                out[w:] -= c[:n - w]
+            return out
+        out = np.empty_like(c[1:])
+        out[:] = c[n]
+        if w < n:
+            out[:n - w] = c[1 + w:]
+        out -= c[1:]
+        return out
     return window
 
 
