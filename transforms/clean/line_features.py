@@ -135,9 +135,11 @@ def page_features(page) -> np.ndarray:
         return np.zeros((0, len(PAGE_FEATURES)))
     toks = [_words(ln) for ln in lines]
     lang, iso = _page_language(toks)
-    own = _own_columns(page, toks, iso)
+    # One pass over the lines for the attributes read as numbers (not one per attribute).
+    fact = dict(zip(_LINE_FACTS, np.array(list(map(attrgetter(*_LINE_FACTS), lines)), dtype=float).T))
+    own = _own_columns(page, fact, toks, iso)
     col = {name: k for k, name in enumerate(OWN)}
-    words = np.array([ln.words for ln in lines], dtype=float)
+    words = fact["words"]
     prose = own[:, col["kind_6"]]
     keep = own[:, col["rule_keep"]]
     ctx = np.zeros((n, len(CONTEXT)))
@@ -170,12 +172,13 @@ def page_features(page) -> np.ndarray:
     ctx[:, k + 6] = keep.mean()
     ctx[:, k + 7] = lang == "en"
     k += 8
-    barrier = np.array([ln.barrier or ln.end_marker for ln in lines], dtype=float)
+    barrier = np.maximum(fact["barrier"], fact["end_marker"])
     ctx[:, k:k + len(BARRIER_CONTEXT)] = _barrier_context(page, words, barrier, *main_run)
     k += len(BARRIER_CONTEXT)
     ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, toks, iso, in_run > 0)
     k += len(TOPIC_CONTEXT)
-    ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]], own[:, col["digit_share"]] > 0)
+    ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]],
+                                                      (own[:, col["digit_share"]] > 0) | (fact["chars"] > HEAD_CHARS))
     k += len(STAMP_CONTEXT)
     ctx[:, k:] = _anchor_context(words, barrier, *_anchor_run(runs, page.anchor))
     picked = own[:, [col[name] for name in NEIGHBOUR_OWN]]
@@ -236,12 +239,12 @@ def _topic_context(page, toks: list[list[str]], iso: frozenset, in_run: np.ndarr
     return np.where(size[:, None] > 0, shares, -1.0)
 
 
-def _stamp_context(page, meta: np.ndarray, digits: np.ndarray) -> np.ndarray:
-    """STAMP_CONTEXT per line (`digits`: whether the line's first HEAD_CHARS characters hold a
-    digit; only a short line with one, or a longer line, is searched for a time stamp)."""
+def _stamp_context(page, meta: np.ndarray, maybe: np.ndarray) -> np.ndarray:
+    """STAMP_CONTEXT per line (`maybe`: the lines that may hold a time stamp, those whose first
+    HEAD_CHARS characters hold a digit and the longer ones; only they are searched)."""
     lines = page.lines
     stamp = np.zeros(len(lines))
-    for i in np.flatnonzero(digits | (np.array([ln.chars for ln in lines]) > HEAD_CHARS)).tolist():
+    for i in np.flatnonzero(maybe).tolist():
         stamp[i] = lines[i].words <= STAMP_MAX_WORDS and _STAMP.search(lines[i].text) is not None
     above = _before(stamp)
     out = [stamp, np.log1p(above), np.log1p(stamp.sum() - above - stamp)]
@@ -275,14 +278,12 @@ def _neighbours(values: np.ndarray) -> list[np.ndarray]:
     return [padded[reach + d:reach + d + n] for d in NEIGHBOURS]
 
 
-def _own_columns(page, toks: list[list[str]], iso: frozenset) -> np.ndarray:
-    """OWN, a column at a time."""
+def _own_columns(page, fact: dict[str, np.ndarray], toks: list[list[str]], iso: frozenset) -> np.ndarray:
+    """OWN, a column at a time (`fact`: the _LINE_FACTS of the lines, as numbers)."""
     lines = page.lines
     n = len(lines)
     texts = [ln.text for ln in lines]
     n_tok = np.array([len(t) or 1 for t in toks], dtype=float)
-    # One pass over the lines for the attributes read as numbers (not one per attribute).
-    fact = dict(zip(_LINE_FACTS, np.array(list(map(attrgetter(*_LINE_FACTS), lines)), dtype=float).T))
     kinds = np.zeros((n, KINDS))
     kinds[np.arange(n), [ln.kind for ln in lines]] = 1.0
     digits, upper, letters, capitalised, tokens, head = _character_counts(texts)

@@ -214,6 +214,6 @@ def apply_body_model(body_model, lines: list[Line], verdicts: Verdicts, headline
                                    headline.anchor))
     for i, verdict in enumerate(decided):
         if verdict is not None and candidates[i]:
-            rules = f"rules {'kept' if keep[i] else 'dropped'}: {roles[lines[i].no][1]}"
+            no, rules = lines[i].no, "kept" if keep[i] else "dropped"
             keep[i], why = verdict
-            roles[lines[i].no] = ("body" if keep[i] else "boilerplate", f"{why} ({rules})")
+            roles[no] = ("body" if keep[i] else "boilerplate", f"{why} (rules {rules}: {roles[no][1]})")
