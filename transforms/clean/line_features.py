@@ -9,13 +9,13 @@ words say (the model's table of word odds, `word_odds.py`) become one row of FEA
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import chain, repeat
 from operator import attrgetter
 import math
 import re
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,13 +50,33 @@ def stopwords() -> dict[str, frozenset]:
 
 
 @lru_cache(maxsize=1)
-def _stop_languages() -> dict[str, tuple[str, ...]]:
-    """Per stop word, the languages whose list holds it."""
-    languages: dict[str, list[str]] = {}
-    for lang, words in stopwords().items():
-        for word in words:
-            languages.setdefault(word, []).append(lang)
-    return {word: tuple(held) for word, held in languages.items()}
+def _stop_languages() -> dict[str, int]:
+    """Per stop word, the languages whose list holds it: bit k for STOPWORD_LANGUAGES[k]."""
+    languages: dict[str, int] = {}
+    for k, lang in enumerate(STOPWORD_LANGUAGES):
+        for word in stopwords()[lang]:
+            languages[word] = languages.get(word, 0) | 1 << k
+    return languages
+
+
+class _PageWords(NamedTuple):
+    """The words of a page's lines as numbers: each distinct word once (`vocabulary`, in the
+    order first seen), then every word of every line as its index there and its line. Counting
+    them takes array arithmetic instead of a set or a sum per line."""
+    vocabulary: list[str]
+    ids: np.ndarray
+    line_of: np.ndarray
+    sizes: np.ndarray       # words per line
+
+
+def _page_words(toks: list[Sequence[str]]) -> _PageWords:
+    flat = list(chain.from_iterable(toks))
+    index = dict.fromkeys(flat)
+    for k, word in enumerate(index):
+        index[word] = k
+    sizes = np.fromiter(map(len, toks), dtype=np.intp, count=len(toks))
+    return _PageWords(list(index), np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat)),
+                      np.repeat(np.arange(len(toks)), sizes), sizes)
 
 
 OWN = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" for k in range(KINDS)),
@@ -133,11 +153,12 @@ def page_features(page) -> np.ndarray:
     n = len(lines)
     if not n:
         return np.zeros((0, len(PAGE_FEATURES)))
-    toks = [_words(ln) for ln in lines]
-    lang, iso = _page_language(toks)
+    words_of = _page_words([_words(ln) for ln in lines])
+    lang, stop = _page_language(words_of)
     # One pass over the lines for the attributes read as numbers (not one per attribute).
     fact = dict(zip(_LINE_FACTS, np.array(list(map(attrgetter(*_LINE_FACTS), lines)), dtype=float).T))
-    own = _own_columns(page, fact, toks, iso)
+    stops = np.bincount(words_of.line_of, weights=stop[words_of.ids], minlength=n)
+    own = _own_columns(page, fact, np.maximum(words_of.sizes, 1), stops)
     col = {name: k for k, name in enumerate(OWN)}
     words = fact["words"]
     prose = own[:, col["kind_6"]]
@@ -175,7 +196,7 @@ def page_features(page) -> np.ndarray:
     barrier = np.maximum(fact["barrier"], fact["end_marker"])
     ctx[:, k:k + len(BARRIER_CONTEXT)] = _barrier_context(page, words, barrier, *main_run)
     k += len(BARRIER_CONTEXT)
-    ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, toks, iso, in_run > 0)
+    ctx[:, k:k + len(TOPIC_CONTEXT)] = _topic_context(page, words_of, stop, in_run > 0)
     k += len(TOPIC_CONTEXT)
     ctx[:, k:k + len(STAMP_CONTEXT)] = _stamp_context(page, own[:, col["meta"]],
                                                       (own[:, col["digit_share"]] > 0) | (fact["chars"] > HEAD_CHARS))
@@ -223,19 +244,24 @@ def _between_run(values: np.ndarray, start: int, end: int) -> np.ndarray:
     return np.where(idx >= end, after, np.where(idx < start, before, 0.0))
 
 
-def _topic_context(page, toks: list[list[str]], iso: frozenset, in_run: np.ndarray) -> np.ndarray:
+def _topic_context(page, words_of: _PageWords, stop: np.ndarray, in_run: np.ndarray) -> np.ndarray:
     """TOPIC_CONTEXT per line: the share of its content words (three letters or more, not stop
-    words) found in the headline, and in another line of the densest run of prose; -1 without any."""
-    content = [[t for t in words if len(t) > 2 and t not in iso] for words in toks]
-    title = {t for i, words in enumerate(content) if page.is_title[i] for t in words}
-    lines_holding = Counter(chain.from_iterable(set(content[i]) for i in np.flatnonzero(in_run).tolist()))
-    in_run_words = set(lines_holding)
-    in_other_run_lines = {t for t, count in lines_holding.items() if count > 1}
-    in_title = [sum(map(title.__contains__, words)) for words in content]
-    in_run_too = [sum(map((in_other_run_lines if inside else in_run_words).__contains__, words))
-                  for words, inside in zip(content, in_run.tolist())]
-    size = np.array([len(words) for words in content], dtype=float)
-    shares = np.array([in_title, in_run_too], dtype=float).T / np.maximum(size, 1)[:, None]
+    words) found in the headline, and in another line of the densest run of prose; -1 without any.
+    (`stop`: per word of the vocabulary, whether it is a stop word of the page's language.)"""
+    vocabulary, n = words_of.vocabulary, len(page.lines)
+    size_of = np.fromiter(map(len, vocabulary), dtype=np.intp, count=len(vocabulary))
+    content = ((size_of > 2) & ~stop)[words_of.ids]
+    ids, line_of = words_of.ids[content], words_of.line_of[content]
+    in_title = np.zeros(len(vocabulary), dtype=bool)
+    in_title[ids[np.asarray(page.is_title, dtype=bool)[line_of]]] = True
+    # How many lines of the run hold each word (a word once per line).
+    run = in_run[line_of]
+    held = np.unique(line_of[run] * max(len(vocabulary), 1) + ids[run]) % max(len(vocabulary), 1)
+    lines_holding = np.bincount(held, minlength=len(vocabulary))[ids]
+    found_in_run = np.where(run, lines_holding > 1, lines_holding > 0)     # another line's, for a line of the run
+    size = np.bincount(line_of, minlength=n).astype(float)
+    shares = np.array([np.bincount(line_of, weights=in_title[ids], minlength=n),
+                       np.bincount(line_of, weights=found_in_run, minlength=n)]).T / np.maximum(size, 1)[:, None]
     return np.where(size[:, None] > 0, shares, -1.0)
 
 
@@ -278,19 +304,19 @@ def _neighbours(values: np.ndarray) -> list[np.ndarray]:
     return [padded[reach + d:reach + d + n] for d in NEIGHBOURS]
 
 
-def _own_columns(page, fact: dict[str, np.ndarray], toks: list[list[str]], iso: frozenset) -> np.ndarray:
-    """OWN, a column at a time (`fact`: the _LINE_FACTS of the lines, as numbers)."""
+def _own_columns(page, fact: dict[str, np.ndarray], n_tok: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """OWN, a column at a time (`fact`: the _LINE_FACTS of the lines, as numbers; `n_tok`: words
+    per line, at least 1; `stops`: stop words of the page's language per line)."""
     lines = page.lines
     n = len(lines)
     texts = [ln.text for ln in lines]
-    n_tok = np.array([len(t) or 1 for t in toks], dtype=float)
     kinds = np.zeros((n, KINDS))
     kinds[np.arange(n), [ln.kind for ln in lines]] = 1.0
     digits, upper, letters, capitalised, tokens, head = _character_counts(texts)
     numbers = np.array([ln.no for ln in lines])
     idx = np.arange(n)
     columns = [np.log1p(fact["words"]), np.log1p(fact["chars"]), fact["stop"],
-               np.array([sum(map(iso.__contains__, t)) for t in toks]) / n_tok, *kinds.T,
+               stops / n_tok, *kinds.T,
                np.array([ln.meta is not None for ln in lines]), fact["end_marker"], fact["barrier"], fact["numeric"],
                fact["sent"], np.log1p(fact["rep"] - 1), np.log1p(fact["run"]), fact["shared"], fact["widget"] >= 0,
                np.array(page.rule_keep), (idx >= page.start) & (idx < page.end), np.array(page.is_title),
@@ -350,17 +376,19 @@ def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
     return (*out, size.astype(float))
 
 
-def _page_language(toks: list[list[str]]) -> tuple[str, frozenset]:
-    """The stop-word list that covers most of the page's words: its language, near enough."""
-    sample = Counter(islice(chain.from_iterable(line[:60] for line in toks), 3000))
-    # Each word of the sample looked up once, not once per language.
-    hits = dict.fromkeys(STOPWORD_LANGUAGES, 0)
-    languages = _stop_languages()
-    for word in sample.keys() & languages.keys():
-        for lang in languages[word]:
-            hits[lang] += sample[word]
-    best = max(STOPWORD_LANGUAGES, key=hits.__getitem__)
-    return best, stopwords()[best]
+def _page_language(words_of: _PageWords) -> tuple[str, np.ndarray]:
+    """The stop-word list that covers most of the page's words (the first 60 of each line, the
+    first 3,000 of those): its language, near enough, and per word of the vocabulary whether it
+    is on that list."""
+    start = np.cumsum(words_of.sizes) - words_of.sizes
+    sample = words_of.ids[(np.arange(len(words_of.ids)) - start[words_of.line_of]) < 60][:3000]
+    counts = np.bincount(sample, minlength=len(words_of.vocabulary))
+    languages = np.fromiter(map(_stop_languages().get, words_of.vocabulary, repeat(0)), dtype=np.int64,
+                            count=len(words_of.vocabulary))
+    on_list = [((languages >> k) & 1).astype(bool) for k in range(len(STOPWORD_LANGUAGES))]
+    hits = [int(counts[on].sum()) for on in on_list]
+    best = max(range(len(STOPWORD_LANGUAGES)), key=hits.__getitem__)      # the first of equals, as before
+    return STOPWORD_LANGUAGES[best], on_list[best]
 
 
 def _windows(values: np.ndarray):
