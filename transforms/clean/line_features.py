@@ -70,6 +70,7 @@ class _PageWords(NamedTuple):
 
 
 def _page_words(toks: list[Sequence[str]]) -> _PageWords:
+    """_PageWords of the lines' words (`toks`: per line, its words)."""
     flat = list(chain.from_iterable(toks))
     index = dict.fromkeys(flat)
     for k, word in enumerate(index):
@@ -254,9 +255,10 @@ def _topic_context(page, words_of: _PageWords, stop: np.ndarray, in_run: np.ndar
     ids, line_of = words_of.ids[content], words_of.line_of[content]
     in_title = np.zeros(len(vocabulary), dtype=bool)
     in_title[ids[np.asarray(page.is_title, dtype=bool)[line_of]]] = True
-    # How many lines of the run hold each word (a word once per line).
+    # How many lines of the run hold each word: its distinct (line, word) pairs, counted by word.
     run = in_run[line_of]
-    held = np.unique(line_of[run] * max(len(vocabulary), 1) + ids[run]) % max(len(vocabulary), 1)
+    pairs = max(len(vocabulary), 1)
+    held = np.unique(line_of[run] * pairs + ids[run]) % pairs
     lines_holding = np.bincount(held, minlength=len(vocabulary))[ids]
     found_in_run = np.where(run, lines_holding > 1, lines_holding > 0)     # another line's, for a line of the run
     size = np.bincount(line_of, minlength=n).astype(float)
@@ -312,7 +314,7 @@ def _own_columns(page, fact: dict[str, np.ndarray], n_tok: np.ndarray, stops: np
     texts = [ln.text for ln in lines]
     kinds = np.zeros((n, KINDS))
     kinds[np.arange(n), [ln.kind for ln in lines]] = 1.0
-    digits, upper, letters, capitalised, tokens, head = _character_counts(texts)
+    c = _character_counts(texts)
     numbers = np.array([ln.no for ln in lines])
     idx = np.arange(n)
     columns = [np.log1p(fact["words"]), np.log1p(fact["chars"]), fact["stop"],
@@ -320,12 +322,9 @@ def _own_columns(page, fact: dict[str, np.ndarray], n_tok: np.ndarray, stops: np
                np.array([ln.meta is not None for ln in lines]), fact["end_marker"], fact["barrier"], fact["numeric"],
                fact["sent"], np.log1p(fact["rep"] - 1), np.log1p(fact["run"]), fact["shared"], fact["widget"] >= 0,
                np.array(page.rule_keep), (idx >= page.start) & (idx < page.end), np.array(page.is_title),
-               np.array(page.candidates), np.array([t.endswith(":") for t in texts]),
-               np.array([t.endswith(("?", "!")) for t in texts]), digits / np.maximum(head, 1),
-               upper / np.maximum(letters, 1), capitalised / np.maximum(tokens, 1),
-               np.array([t.count(",") for t in texts]) / n_tok,
-               np.array([_urlish(t[:HEAD_CHARS]) for t in texts]),
-               np.array([t.count("|") + t.count("•") + t.count("·") for t in texts]),
+               np.array(page.candidates), c["ends_colon"], c["ends_question"], c["digits"] / np.maximum(c["head"], 1),
+               c["upper"] / np.maximum(c["letters"], 1), c["capitalised"] / np.maximum(c["words"], 1),
+               c["commas"] / n_tok, np.array([_urlish(t[:HEAD_CHARS]) for t in texts]), c["separators"],
                np.array([not t[:1].isalnum() for t in texts]),
                np.concatenate([[True], numbers[:-1] < numbers[1:] - 1]),
                np.concatenate([numbers[1:] > numbers[:-1] + 1, [True]]), fact["score"]]
@@ -354,11 +353,13 @@ def _character_table() -> np.ndarray:
     return np.array([*flags, 0], dtype=np.uint8)
 
 
-def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
-    """Per line, over its first HEAD_CHARS characters: digits, upper-case letters, letters, words
-    that start with a capital, words, characters. One pass of array arithmetic over the page
-    instead of a Python loop per character: per-character flags, summed line by line
-    (`reduceat` at the starts of the lines that have characters)."""
+def _character_counts(texts: list[str]) -> dict[str, np.ndarray]:
+    """Per line, over its first HEAD_CHARS characters (`head` of them): digits, upper-case
+    letters, letters, words that start with a capital, words; over the whole line: commas,
+    separators (| • ·), whether it ends with a colon and with ? or !. One pass of array
+    arithmetic over the page instead of a Python loop per character: per-character flags, summed
+    line by line (`reduceat` at the starts of the lines that have characters); the few lines
+    longer than HEAD_CHARS get their whole-line facts from Python."""
     heads = [t[:HEAD_CHARS] for t in texts]
     code = np.frombuffer("".join(heads).encode("utf-32-le"), dtype=np.uint32)
     bits = _character_table().take(code, mode="clip")
@@ -370,10 +371,21 @@ def _character_counts(texts: list[str]) -> tuple[np.ndarray, ...]:
     after_space[start] = True
     word_start = after_space & ~space
     upper = (bits & 2).astype(bool)
-    out = np.zeros((5, len(texts)))
-    for k, flag in enumerate((bits & 1, upper, (bits & 4).astype(bool), word_start & upper, word_start)):
-        out[k, some] = np.add.reduceat(flag, start, dtype=np.int64)
-    return (*out, size.astype(float))
+    flags = {"digits": bits & 1, "upper": upper, "letters": (bits & 4).astype(bool), "capitalised": word_start & upper,
+             "words": word_start, "commas": code == ord(","),
+             "separators": (code == ord("|")) | (code == ord("•")) | (code == ord("·"))}
+    out = {name: np.zeros(len(texts)) for name in flags}
+    for name, flag in flags.items():
+        out[name][some] = np.add.reduceat(flag, start, dtype=np.int64)
+    last = np.zeros(len(texts), dtype=np.uint32)
+    last[some] = code[start + size[some] - 1]
+    out["ends_colon"], out["ends_question"] = last == ord(":"), (last == ord("?")) | (last == ord("!"))
+    for i in np.flatnonzero(size == HEAD_CHARS).tolist():
+        t = texts[i]
+        out["commas"][i], out["separators"][i] = t.count(","), t.count("|") + t.count("•") + t.count("·")
+        out["ends_colon"][i], out["ends_question"][i] = t.endswith(":"), t.endswith(("?", "!"))
+    out["head"] = size.astype(float)
+    return out
 
 
 def _page_language(words_of: _PageWords) -> tuple[str, np.ndarray]:
