@@ -8,14 +8,24 @@ from transforms.clean.line_features import FEATURES
 
 
 def test_characters_are_counted_in_any_script():
-    digits, upper, letters, capitalised, words, size = line_features._character_counts(
-        ["Hello World 123", "ÄÖÜ straße 2024", "Σύνταξη του ΟΗΕ"])
-    assert digits.tolist() == [3, 4, 0]
-    assert upper.tolist() == [2, 3, 4]
-    assert letters.tolist() == [10, 9, 13]
-    assert capitalised.tolist() == [2, 1, 2]
-    assert words.tolist() == [3, 3, 3]
-    assert size.tolist() == [15, 15, 15]
+    counts = line_features._character_counts(["Hello World 123", "ÄÖÜ straße 2024", "Σύνταξη του ΟΗΕ"])
+    assert counts["digits"].tolist() == [3, 4, 0]
+    assert counts["upper"].tolist() == [2, 3, 4]
+    assert counts["letters"].tolist() == [10, 9, 13]
+    assert counts["capitalised"].tolist() == [2, 1, 2]
+    assert counts["words"].tolist() == [3, 3, 3]
+    assert counts["head"].tolist() == [15, 15, 15]
+
+
+def test_commas_separators_and_the_last_character_count_the_whole_line():
+    long = "a, b | c " * 300 + "end?"                   # past HEAD_CHARS
+    texts = ["Home | News • Sport · More:", "Yes, no, maybe!", long, "x"]
+    counts = line_features._character_counts(texts)
+    assert counts["commas"].tolist() == [t.count(",") for t in texts]
+    assert counts["separators"].tolist() == [t.count("|") + t.count("•") + t.count("·") for t in texts]
+    assert counts["ends_colon"].tolist() == [True, False, False, False]
+    assert counts["ends_question"].tolist() == [False, True, True, False]
+    assert counts["head"].tolist() == [27, 15, line_features.HEAD_CHARS, 1]
 
 
 PAGE = """Council votes to close the old bridge | The Gazette
