@@ -21,7 +21,8 @@ import numpy as np
 
 from transforms.clean.blocks import comment_signal
 from transforms.clean.lines import PROSE, WEAK
-from transforms.clean.word_odds import WORD_ODDS, line_words, odds_features
+from transforms.clean import word_odds
+from transforms.clean.word_odds import WORD_ODDS, line_words, looked_up, odds_columns
 
 KINDS = PROSE + 1
 STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "pl", "nl")
@@ -64,6 +65,7 @@ class _PageWords(NamedTuple):
     order first seen), then every word of every line as its index there and its line. Counting
     them takes array arithmetic instead of a set or a sum per line."""
     vocabulary: list[str]
+    index: dict[str, int]   # each word's place in the vocabulary
     ids: np.ndarray
     line_of: np.ndarray
     sizes: np.ndarray       # words per line
@@ -76,7 +78,7 @@ def _page_words(toks: list[Sequence[str]]) -> _PageWords:
     for k, word in enumerate(index):
         index[word] = k
     sizes = np.fromiter(map(len, toks), dtype=np.intp, count=len(toks))
-    return _PageWords(list(index), np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat)),
+    return _PageWords(list(index), index, np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat)),
                       np.repeat(np.arange(len(toks)), sizes), sizes)
 
 
@@ -133,28 +135,58 @@ def stack_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 def features(page, odds: dict[str, float]) -> np.ndarray:
     """One row of FEATURES per line of `page` (clean.PageLines), with `odds` the model's word odds."""
-    return np.hstack([page_features(page), odds_features(_line_words(page.lines), odds)])
+    if not page.lines:
+        return np.zeros((0, len(FEATURES)))
+    words_of = _page_words([_words(ln) for ln in page.lines])
+    return np.hstack([_page_features(page, words_of), _odds_features(page.lines, words_of, odds)])
 
 
-def _line_words(lines) -> list[frozenset[str]]:
-    """`line_words` of each line, found once per distinct text: a page repeats its menus."""
-    found: dict[str, frozenset[str]] = {}
-    out = []
-    for ln in lines:
-        words = found.get(ln.text)
-        if words is None:
-            words = found[ln.text] = line_words(ln.text, ln.toks)
-        out.append(words)
-    return out
+def _odds_features(lines, words_of: _PageWords, odds: dict[str, float]) -> np.ndarray:
+    """`word_odds.odds_features` of the lines' `line_words`, from the page's numbered words: a
+    line's words are its tokens of letters only, two or more, and the words WORD finds in its
+    other tokens ("covid19": "covid"), each once. A line longer than word_odds.HEAD_CHARS gets
+    `line_words` of its head."""
+    vocabulary, ids, line_of = words_of.vocabulary, words_of.ids, words_of.line_of
+    found: dict[str, int] = {}          # words that are no token of the page, numbered after them
+
+    def number(word: str) -> int:
+        k = words_of.index.get(word)
+        return found.setdefault(word, len(vocabulary) + len(found)) if k is None else k
+    size_of = np.fromiter(map(len, vocabulary), dtype=np.intp, count=len(vocabulary))
+    as_is = np.fromiter(map(str.isalpha, vocabulary), dtype=bool, count=len(vocabulary)) & (size_of > 1)
+    inside = {k: words for k in np.flatnonzero(~as_is).tolist()
+              if (words := [number(w) for w in word_odds.WORD.findall(vocabulary[k])])}
+    long = np.array([len(ln.text) > word_odds.HEAD_CHARS for ln in lines])
+    short = ~long[line_of]
+    plain = as_is[ids] & short
+    more_lines, more_words = [], []
+    if inside:
+        for i in np.flatnonzero(np.isin(ids, list(inside)) & short).tolist():
+            more_words += inside[int(ids[i])]
+            more_lines += [int(line_of[i])] * len(inside[int(ids[i])])
+    for i in np.flatnonzero(long).tolist():
+        words = [number(w) for w in line_words(lines[i].text, lines[i].toks)]
+        more_words += words
+        more_lines += [i] * len(words)
+    # Each line's distinct words: the distinct (line, word) pairs.
+    pairs = max(len(vocabulary) + len(found), 1)
+    pair = np.unique(np.concatenate([line_of[plain], np.array(more_lines, dtype=np.intp)]) * pairs
+                     + np.concatenate([ids[plain], np.array(more_words, dtype=np.intp)]))
+    line, word = np.divmod(pair, pairs)
+    return odds_columns(looked_up(vocabulary + list(found), odds)[word], line,
+                        np.bincount(line, minlength=len(lines)).astype(float))
 
 
 def page_features(page) -> np.ndarray:
     """One row of PAGE_FEATURES per line of `page` (clean.PageLines): all but the word odds."""
+    if not page.lines:
+        return np.zeros((0, len(PAGE_FEATURES)))
+    return _page_features(page, _page_words([_words(ln) for ln in page.lines]))
+
+
+def _page_features(page, words_of: _PageWords) -> np.ndarray:
     lines = page.lines
     n = len(lines)
-    if not n:
-        return np.zeros((0, len(PAGE_FEATURES)))
-    words_of = _page_words([_words(ln) for ln in lines])
     lang, stop = _page_language(words_of)
     # One pass over the lines for the attributes read as numbers (not one per attribute).
     fact = dict(zip(_LINE_FACTS, np.array(list(map(attrgetter(*_LINE_FACTS), lines)), dtype=float).T))

@@ -55,25 +55,34 @@ def odds_features(words: list[frozenset[str]], odds: dict[str, float]) -> np.nda
     """One row of WORD_ODDS per line: the mean, highest and lowest odds of its known words, how
     many lean clearly to furniture and to article, the share of its words the table knows, and
     the mean odds of the lines just above and below."""
-    n = len(words)
+    every = list(chain.from_iterable(words))
+    line_of = np.repeat(np.arange(len(words), dtype=np.intp), list(map(len, words)))
+    return odds_columns(looked_up(every, odds), line_of, np.array([len(line) for line in words], dtype=float))
+
+
+def looked_up(words: list[str], odds: dict[str, float]) -> np.ndarray:
+    """Each word's log-odds, all at once; nan for a word not in the table (whose log-odds never
+    are nan)."""
+    return np.array(list(map(odds.get, words, repeat(math.nan, len(words)))), dtype=float)
+
+
+def odds_columns(word_odds: np.ndarray, line_of: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """`odds_features` from every (line, distinct word of the line), in any order: the word's
+    log-odds (`looked_up`) and its line, and each line's number of distinct words."""
+    n = len(sizes)
     if not n:
         return np.zeros((0, len(WORD_ODDS)))
-    # Every word of the page looked up at once (nan: not in the table, whose log-odds never are
-    # nan), then the known ones kept.
-    every = list(chain.from_iterable(words))
-    looked_up = np.array(list(map(odds.get, every, repeat(math.nan, len(every)))), dtype=float)
-    known = ~np.isnan(looked_up)
-    scores = looked_up[known]
-    line_of = np.repeat(np.arange(n, dtype=np.intp), list(map(len, words)))[known]
+    known = ~np.isnan(word_odds)
+    scores = word_odds[known]
+    line_of = line_of[known]
     count = np.bincount(line_of, minlength=n)
     has = count > 0
     highest, lowest = np.full(n, -np.inf), np.full(n, np.inf)
     np.maximum.at(highest, line_of, scores)
     np.minimum.at(lowest, line_of, scores)
-    sizes = np.array([len(line) for line in words], dtype=float)
     own = np.zeros((n, 6))
-    # Summed in whole thousandths: exact in any order, and a line's words come in the order of
-    # a set, which changes with the process's string hashing (training would not be repeatable).
+    # Summed in whole thousandths: exact in any order (a line's words may come in the order of a
+    # set, which changes with the process's string hashing: training would not be repeatable).
     thousandths = np.bincount(line_of, weights=np.round(scores * 1000), minlength=n)
     own[has, 0] = thousandths[has] / count[has] / 1000
     own[has, 1], own[has, 2] = highest[has], lowest[has]
