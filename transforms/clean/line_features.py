@@ -152,10 +152,14 @@ def _odds_features(lines, words_of: _PageWords, odds: dict[str, float]) -> np.nd
     def number(word: str) -> int:
         k = words_of.index.get(word)
         return found.setdefault(word, len(vocabulary) + len(found)) if k is None else k
+
     size_of = np.fromiter(map(len, vocabulary), dtype=np.intp, count=len(vocabulary))
     as_is = np.fromiter(map(str.isalpha, vocabulary), dtype=bool, count=len(vocabulary)) & (size_of > 1)
-    inside = {k: words for k in np.flatnonzero(~as_is).tolist()
-              if (words := [number(w) for w in word_odds.WORD.findall(vocabulary[k])])}
+    inside: dict[int, list[int]] = {}   # the words in the other tokens that hold any
+    for k in np.flatnonzero(~as_is).tolist():
+        words = [number(w) for w in word_odds.WORD.findall(vocabulary[k])]
+        if words:
+            inside[k] = words
     long = np.array([len(ln.text) > word_odds.HEAD_CHARS for ln in lines])
     short = ~long[line_of]
     plain = as_is[ids] & short
