@@ -52,7 +52,7 @@ def newspipe_run(raw_dir: str = DEFAULT_RAW_DIR, out_dir: str = DEFAULT_OUT_DIR,
         if plan.to_read() and not on_cluster:   # the spaCy workers load their model while the ingest runs
             workers.warm_up()
         clock.lap("discover and plan")
-        plan = _ingest(tables, raw, plan, batch_size, int(max_file_mb * 1024 * 1024), on_workers=not on_cluster)
+        plan = _ingest(tables, raw, plan, batch_size, int(max_file_mb * 1024 * 1024))
         clock.lap("read and clean")
         merge = find_duplicates(tables, plan)
         clock.lap("duplicates")
@@ -82,11 +82,9 @@ def _check_cluster(address: str | None) -> cluster.Cluster | None:
     return on_cluster
 
 
-def _ingest(tables: TableStore, raw: Path, plan: Plan, batch_size: int, max_bytes: int, on_workers: bool) -> Plan:
+def _ingest(tables: TableStore, raw: Path, plan: Plan, batch_size: int, max_bytes: int) -> Plan:
     """Read the new and changed files, count their lines with the corpus, then clean them (and
-    the unchanged files a crossed count concerns) in batches, on the spaCy workers when this
-    machine extracts (they are up by then, with nothing else to do). Returns the plan with
-    those files."""
+    the unchanged files a crossed count concerns) in batches. Returns the plan with those files."""
     logger = get_run_logger()
     to_read = plan.to_read()
     reading = Progress("read", len(to_read))
@@ -100,7 +98,7 @@ def _ingest(tables: TableStore, raw: Path, plan: Plan, batch_size: int, max_byte
         read_batch(tables, raw, batch, part_no, max_bytes, scan_lines=False)
     ingest = Progress("ingest", tables.count_texts())
     for part in tables.text_parts():
-        logger.info(ingest.advance(clean_batch(tables, part, on_workers)))
+        logger.info(ingest.advance(clean_batch(tables, part)))
     return plan
 
 

@@ -82,11 +82,9 @@ def manifest_as_read(files: pl.DataFrame, reads: pl.DataFrame, outcomes: pl.Data
     return changes.next_manifest(files, outcomes)
 
 
-def clean_batch(texts: pl.DataFrame, frequent: pl.DataFrame, ingested_at: datetime,
-                clean=clean_frames) -> CleanedBatch:
-    """Clean decoded texts with the corpus-wide line counts, with `clean` (transforms.ingest's
-    clean_frames, or the same on the worker pool)."""
-    articles, rejects = clean(texts, ingested_at, corpus_lines.seen_in(frequent))
+def clean_batch(texts: pl.DataFrame, frequent: pl.DataFrame, ingested_at: datetime) -> CleanedBatch:
+    """Clean decoded texts with the corpus-wide line counts."""
+    articles, rejects = clean_frames(texts, ingested_at, corpus_lines.seen_in(frequent))
     outcomes = changes.outcomes(texts["source_path"].to_list(), dict(zip(texts["source_path"], texts["raw_sha256"])),
                                 rejects)
     return CleanedBatch(articles, rejects, duplicates.signatures_frame(articles), outcomes)

@@ -71,16 +71,11 @@ def count_lines(tables: TableStore, plan: Plan) -> Plan:
 
 
 @task(cache_policy=NO_CACHE)
-def clean_batch(tables: TableStore, part: Path, on_workers: bool = False) -> int:
-    """Clean one staged batch of texts with the corpus-wide line counts (`on_workers`: on this
-    machine's spaCy worker pool); write its articles, rejects, body signatures and what became
-    of each file. Returns the number of texts."""
+def clean_batch(tables: TableStore, part: Path) -> int:
+    """Clean one staged batch of texts with the corpus-wide line counts; write its articles,
+    rejects, body signatures and what became of each file. Returns the number of texts."""
     texts = tables.read_part(part)
-    if on_workers:
-        from flows.workers import clean_texts as clean
-    else:
-        from transforms.ingest import clean_frames as clean
-    cleaned = steps.clean_batch(texts, tables.read_statistic(store.FREQUENT_FILE), datetime.now(timezone.utc), clean)
+    cleaned = steps.clean_batch(texts, tables.read_statistic(store.FREQUENT_FILE), datetime.now(timezone.utc))
     tables.write_delta("articles", cleaned.articles, part.name)
     tables.write_delta("rejects", cleaned.rejects, f"clean-{part.name}")
     tables.write_delta("_signatures", cleaned.signatures, part.name)

@@ -23,11 +23,9 @@ import polars as pl
 from models.nlp import extract_chunk, start_worker
 from transforms import schemas
 from transforms.frames import to_frame
-from transforms.ingest import clean_frames
 
 WORKERS_ENV = "NEWSPIPE_NLP_WORKERS"
 CHUNK_WORDS = 4000
-CLEAN_PIECES_PER_WORKER = 4
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -63,21 +61,6 @@ def extract_articles(articles: pl.DataFrame, processes: int | None = None) -> tu
     entity_rows = [row for entities, _ in results for row in entities]
     quote_rows = [row for _, quotes in results for row in quotes]
     return to_frame(entity_rows, schemas.ENTITIES), to_frame(quote_rows, schemas.QUOTES)
-
-
-def clean_texts(texts: pl.DataFrame, ingested_at, seen_in: dict[int, int] | None = None,
-                processes: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """`transforms.ingest.clean_frames` on the worker pool, which has nothing to extract yet
-    while the ingest runs: the same rows in the same order. The texts go in about
-    CLEAN_PIECES_PER_WORKER runs of equal length per worker, so the cores finish together."""
-    workers = worker_count() if processes is None else processes
-    if workers <= 1 or texts.height < 2:
-        return clean_frames(texts, ingested_at, seen_in)
-    pool = _get_pool(workers)
-    pieces = _text_pieces(texts, workers * CLEAN_PIECES_PER_WORKER)
-    results = [_result(future) for future in [pool.submit(clean_frames, piece, ingested_at, seen_in)
-                                              for piece in pieces]]
-    return pl.concat([articles for articles, _ in results]), pl.concat([rejects for _, rejects in results])
 
 
 def warm_up() -> None:
@@ -119,20 +102,6 @@ def _result(future: Future):
         raise RuntimeError("a spaCy worker process died (its error, if any, is logged above; killed for lack "
                            f"of memory?); the next batch starts new workers; set {WORKERS_ENV}=1 to extract in "
                            "the main process") from err
-
-
-def _text_pieces(texts: pl.DataFrame, pieces: int) -> list[pl.DataFrame]:
-    """Runs of consecutive rows of `texts`, about `pieces` of them, of about equal text length."""
-    ends = texts["text"].str.len_chars().cum_sum().to_list()
-    share = ends[-1] / pieces
-    out, start, goal = [], 0, share
-    for i, end in enumerate(ends):
-        if end >= goal or i == len(ends) - 1:
-            out.append(texts.slice(start, i + 1 - start))
-            start = i + 1
-            while goal <= end:
-                goal += share
-    return out
 
 
 def _chunks(articles: pl.DataFrame, words_per_chunk: int):

@@ -9,9 +9,8 @@ from flows import workers
 from tests.conftest import EURONEWS_SEED, KAZAKH_SEED
 from transforms import schemas
 from transforms.extract import extract_frame
-from transforms.clean import counted_lines
 from transforms.frames import empty_frame
-from transforms.ingest import clean_frames, decode_frames, ingest_frames
+from transforms.ingest import ingest_frames
 
 
 @pytest.fixture(scope="module")
@@ -50,40 +49,6 @@ def test_pool_gives_the_rows_of_one_process(nlp, quote_filter, articles, monkeyp
     assert quotes.height > 0 and entities.height > 0
     assert quotes.equals(local_quotes)
     assert entities.equals(local_entities)
-
-
-@pytest.fixture(scope="module")
-def texts():
-    """Decoded texts of the two seeds, one that cleans to nothing, and the seeds again."""
-    frame, _ = decode_frames([(p.name, p.read_bytes()) for p in (KAZAKH_SEED, EURONEWS_SEED)])
-    short = frame.head(1).with_columns(pl.lit("x/short.txt").alias("source_path"), pl.lit("Too short.").alias("text"))
-    return pl.concat([frame, short, frame.with_columns(("again/" + pl.col("source_path")).alias("source_path"))])
-
-
-def test_pieces_cover_every_text_in_order_and_share_the_length(texts):
-    many = pl.concat([texts] * 4)
-    pieces = workers._text_pieces(many, 8)
-    assert pl.concat(pieces).equals(many)
-    assert 6 <= len(pieces) <= 8 and all(p.height for p in pieces)
-    lengths = [p["text"].str.len_chars().sum() for p in pieces]
-    assert max(lengths) <= sum(lengths) / 8 + many["text"].str.len_chars().max()
-    assert [p.height for p in workers._text_pieces(texts.head(1), 8)] == [1]
-
-
-def test_cleaning_on_the_pool_gives_the_rows_of_one_process(texts, monkeypatch):
-    monkeypatch.setenv(workers.WORKERS_ENV, "2")
-    monkeypatch.setattr(workers, "CLEAN_PIECES_PER_WORKER", 2)
-    now = datetime.now(timezone.utc)
-    _, short_lines = counted_lines(texts["text"][1])
-    seen_in = dict.fromkeys(short_lines, 50)   # the euronews page's short lines, as its site's furniture
-    try:
-        articles, rejects = workers.clean_texts(texts, now, seen_in)
-    finally:
-        workers.shutdown()
-    local_articles, local_rejects = clean_frames(texts, now, seen_in)
-    assert articles.height == texts.height - 1 and rejects["reason"].to_list() == ["no_body"]
-    assert articles.equals(local_articles) and rejects.equals(local_rejects)
-    assert not articles.equals(clean_frames(texts, now)[0])   # the counts reached the workers
 
 
 def test_no_articles_no_workers(articles, monkeypatch):
