@@ -59,8 +59,9 @@ class ValidationReport:
 
 def preload() -> None:
     """Import Great Expectations now. `newspipe run` calls this while it waits for Prefect's
-    temporary server to come up, so the seconds of the import are spent on a core that would
-    otherwise wait, not in the validation step."""
+    temporary server to come up, so the seconds of the import are spent mostly on a core that
+    would otherwise wait, not in the validation step (bbc/politics: start-up 0.9 s longer,
+    validation 2.0 s shorter)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     with warnings.catch_warnings():   # GX's own deprecation notices: nothing a user can act on
         warnings.simplefilter("ignore", DeprecationWarning)
