@@ -4,7 +4,8 @@ import numpy as np
 
 from transforms.clean import clean_text
 from transforms.clean import line_features
-from transforms.clean.line_features import FEATURES
+from transforms.clean.line_features import FEATURES, PAGE_FEATURES
+from transforms.clean.word_odds import line_words, odds_features
 
 
 def test_characters_are_counted_in_any_script():
@@ -39,15 +40,37 @@ Ten recipes for a quick summer dinner with friends and family
 """
 
 
-def features_of(page_text: str) -> tuple[list[str], np.ndarray]:
+def page_of(page_text: str):
+    """The PageLines the cleaner gives its line model for `page_text`."""
     seen = {}
 
     def recorder(page):
         seen["page"] = page
         return [None] * len(page.lines)
     clean_text(page_text, body_model=recorder)
-    page = seen["page"]
+    return seen["page"]
+
+
+def features_of(page_text: str) -> tuple[list[str], np.ndarray]:
+    page = page_of(page_text)
     return [ln.text for ln in page.lines], line_features.page_features(page)
+
+
+def test_the_model_reads_the_word_odds_training_computes_from_the_text():
+    """Training takes word_odds.odds_features of each line's line_words; the model reads them
+    off the page's words as the rules found them: the same numbers, in any script, for tokens
+    holding words ("covid19"), and for a line past HEAD_CHARS."""
+    odd_lines = ["Teilen: Facebook, facebook & X 2024 a", "covid19 my_var x²y Ⅻ ½ abc_de 3D",
+                 "Ça coûte 10€ l'été — d'accord?", "東京 2024年 ソウル", "a b c", "word " * 500 + "tail"]
+    page = page_of(PAGE + "\n".join(odd_lines) + "\n")
+    texts = [ln.text for ln in page.lines]
+    assert all(line in texts for line in odd_lines[:-1]) and any(t.startswith("word word") for t in texts)
+    words = [line_words(t) for t in texts]
+    vocabulary = sorted(set().union(*words))
+    assert {"covid", "var", "abc", "de", "été", "accord"} <= set(vocabulary)
+    odds = {w: round(k / 7 - 1.5, 3) for k, w in enumerate(vocabulary)}   # a distinct value per word
+    read = line_features.features(page, odds)[:, len(PAGE_FEATURES):]
+    assert np.array_equal(read, odds_features(words, odds))
 
 
 def test_a_line_past_an_end_of_article_heading_knows_it():

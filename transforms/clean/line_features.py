@@ -169,7 +169,7 @@ def _odds_features(lines, words_of: _PageWords, odds: dict[str, float]) -> np.nd
             more_words += inside[int(ids[i])]
             more_lines += [int(line_of[i])] * len(inside[int(ids[i])])
     for i in np.flatnonzero(long).tolist():
-        words = [number(w) for w in line_words(lines[i].text, lines[i].toks)]
+        words = [number(w) for w in line_words(lines[i].text)]
         more_words += words
         more_lines += [i] * len(words)
     # Each line's distinct words: the distinct (line, word) pairs.

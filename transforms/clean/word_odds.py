@@ -11,8 +11,7 @@ The model (line_model.json) carries the table; `odds_features` turns it into num
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from itertools import chain, filterfalse, repeat
+from itertools import chain, repeat
 import math
 import re
 
@@ -27,17 +26,10 @@ WORD_ODDS = ["odds_mean", "odds_max", "odds_min", "furniture_words", "article_wo
              *(f"{side}_odds_{w}" for w in ODDS_WINDOWS for side in ("up", "down"))]
 
 
-def line_words(text: str, toks: Sequence[str] | None = None) -> frozenset[str]:
-    """The distinct words of a line, lower case, as the table is keyed. `toks`, when the caller
-    has them, are the line's `\\w+` runs in lower case (lines.WORD on text.lower()): a run of
-    letters only is a word as it stands, so only the others are searched (the same words)."""
-    if toks is None or len(text) > HEAD_CHARS:
-        return frozenset(WORD.findall(text[:HEAD_CHARS].lower()))
-    found = {t for t in toks if len(t) > 1 and t.isalpha()}
-    if len(found) < len(toks):
-        for t in filterfalse(str.isalpha, toks):
-            found.update(WORD.findall(t))
-    return frozenset(found)
+def line_words(text: str) -> frozenset[str]:
+    """The distinct words of a line, lower case, as the table is keyed (the line model reads
+    the same words off the page's numbered words: line_features._odds_features)."""
+    return frozenset(WORD.findall(text[:HEAD_CHARS].lower()))
 
 
 def learn_odds(furniture_sites: Counter, article_sites: Counter, min_sites: int = MIN_SITES) -> dict[str, float]:
