@@ -66,6 +66,7 @@ class _PageWords(NamedTuple):
     them takes array arithmetic instead of a set or a sum per line."""
     vocabulary: list[str]
     index: dict[str, int]   # each word's place in the vocabulary
+    lengths: np.ndarray     # characters of each word of the vocabulary
     ids: np.ndarray
     line_of: np.ndarray
     sizes: np.ndarray       # words per line
@@ -78,8 +79,15 @@ def _page_words(toks: list[Sequence[str]]) -> _PageWords:
     for k, word in enumerate(index):
         index[word] = k
     sizes = np.fromiter(map(len, toks), dtype=np.intp, count=len(toks))
-    return _PageWords(list(index), index, np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat)),
+    return _PageWords(list(index), index, np.fromiter(map(len, index), dtype=np.intp, count=len(index)),
+                      np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat)),
                       np.repeat(np.arange(len(toks)), sizes), sizes)
+
+
+def _distinct_pairs(line_of: np.ndarray, ids: np.ndarray, vocabulary_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(line, word) of the distinct pairs among (line_of[k], ids[k]), by line then word."""
+    span = max(vocabulary_size, 1)
+    return np.divmod(np.unique(line_of * span + ids), span)
 
 
 OWN = ["log_words", "log_chars", "stop_share", "iso_stop_share", *(f"kind_{k}" for k in range(KINDS)),
@@ -153,8 +161,7 @@ def _odds_features(lines, words_of: _PageWords, odds: dict[str, float]) -> np.nd
         k = words_of.index.get(word)
         return found.setdefault(word, len(vocabulary) + len(found)) if k is None else k
 
-    size_of = np.fromiter(map(len, vocabulary), dtype=np.intp, count=len(vocabulary))
-    as_is = np.fromiter(map(str.isalpha, vocabulary), dtype=bool, count=len(vocabulary)) & (size_of > 1)
+    as_is = np.fromiter(map(str.isalpha, vocabulary), dtype=bool, count=len(vocabulary)) & (words_of.lengths > 1)
     inside: dict[int, list[int]] = {}   # the words in the other tokens that hold any
     for k in np.flatnonzero(~as_is).tolist():
         words = [number(w) for w in word_odds.WORD.findall(vocabulary[k])]
@@ -173,10 +180,9 @@ def _odds_features(lines, words_of: _PageWords, odds: dict[str, float]) -> np.nd
         more_words += words
         more_lines += [i] * len(words)
     # Each line's distinct words: the distinct (line, word) pairs.
-    pairs = max(len(vocabulary) + len(found), 1)
-    pair = np.unique(np.concatenate([line_of[plain], np.array(more_lines, dtype=np.intp)]) * pairs
-                     + np.concatenate([ids[plain], np.array(more_words, dtype=np.intp)]))
-    line, word = np.divmod(pair, pairs)
+    line, word = _distinct_pairs(np.concatenate([line_of[plain], np.array(more_lines, dtype=np.intp)]),
+                                np.concatenate([ids[plain], np.array(more_words, dtype=np.intp)]),
+                                len(vocabulary) + len(found))
     return odds_columns(looked_up(vocabulary + list(found), odds)[word], line,
                         np.bincount(line, minlength=len(lines)).astype(float))
 
@@ -286,15 +292,13 @@ def _topic_context(page, words_of: _PageWords, stop: np.ndarray, in_run: np.ndar
     words) found in the headline, and in another line of the densest run of prose; -1 without any.
     (`stop`: per word of the vocabulary, whether it is a stop word of the page's language.)"""
     vocabulary, n = words_of.vocabulary, len(page.lines)
-    size_of = np.fromiter(map(len, vocabulary), dtype=np.intp, count=len(vocabulary))
-    content = ((size_of > 2) & ~stop)[words_of.ids]
+    content = ((words_of.lengths > 2) & ~stop)[words_of.ids]
     ids, line_of = words_of.ids[content], words_of.line_of[content]
     in_title = np.zeros(len(vocabulary), dtype=bool)
     in_title[ids[np.asarray(page.is_title, dtype=bool)[line_of]]] = True
     # How many lines of the run hold each word: its distinct (line, word) pairs, counted by word.
     run = in_run[line_of]
-    pairs = max(len(vocabulary), 1)
-    held = np.unique(line_of[run] * pairs + ids[run]) % pairs
+    _, held = _distinct_pairs(line_of[run], ids[run], len(vocabulary))
     lines_holding = np.bincount(held, minlength=len(vocabulary))[ids]
     found_in_run = np.where(run, lines_holding > 1, lines_holding > 0)     # another line's, for a line of the run
     size = np.bincount(line_of, minlength=n).astype(float)
