@@ -274,10 +274,13 @@ def _parse_runs_of(doc: Doc, tagged: list[tuple[int, int, Doc]], spans: list[tup
               for run_start, run_end, core in tagged for k, (s, e) in enumerate(spans) if run_start <= s < run_end]
     parse = {}
     for k, s, e, _, tokens in picked:
-        parse[k] = bool(reasons[k] & PARSE_REASONS) or reads_parse(tokens)
-        if not parse[k] and "person" in reasons[k]:
+        if reasons[k] & PARSE_REASONS:
+            parse[k] = True
+        elif "person" in reasons[k]:
             entity_types = [t.ent_type_ for t in doc[s:e]]   # the tagged runs are Docs without the entities
             parse[k] = reads_parse(tokens, entity_types) or _title_by_apposition(tokens, entity_types)
+        else:
+            parse[k] = reads_parse(tokens)
     for k in _antecedent_units(doc, spans, reasons, parse, single_quotes):
         parse[k] = True
     out = []
