@@ -15,3 +15,10 @@ def test_a_results_table_does_not_hide_the_prose_language():
     table = "\n".join(f"Dinamo Zagreb {i} Hajduk Split {i + 1} Osijek {i} Rijeka {i}" for i in range(12))
     text = table + "\nThe home side scored twice in the second half to take the lead in the league.\n"
     assert detect_lang(text) == "en"
+
+
+def test_twenty_letters_are_enough_to_tell_and_nineteen_are_not():
+    assert detect_lang("She said the war is over.") is None             # 19 letters
+    assert detect_lang("They said the war is over.") == "en"            # 20
+    assert detect_lang("1 They 2 said the war is over!") == "en"        # digits do not count, nor stop it
+    assert detect_lang("1 She 2 said the war is over, 345 678.") is None

@@ -14,12 +14,24 @@ def detect_lang(text: str) -> str | None:
     Judged on the prose lines when the text has enough of them: results tables, name lists and
     ALL-CAPS lines are mostly names, which mislead a character n-gram model."""
     sample = _prose(text)[:4000]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if not _has_letters(sample):
         sample = text[:4000]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
-        return None
+        if not _has_letters(sample):
+            return None
     code = py3langid.classify(sample)[0]
     return code if len(code) == 2 else None
+
+
+def _has_letters(sample: str, enough: int = MIN_LETTERS) -> bool:
+    """Whether `sample` holds `enough` letters. It stops counting there: counting all 4,000
+    characters of every article twice cost 0.3 s of CPU over BBC's 2,225 texts."""
+    letters = 0
+    for ch in sample:
+        if ch.isalpha():
+            letters += 1
+            if letters >= enough:
+                return True
+    return False
 
 
 def _prose(text: str) -> str:
