@@ -170,8 +170,10 @@ def _run(args) -> int:
     try:
         if server:
             from expectations.validate import preload
+            from transforms.lang import load_model
 
             preload()   # the server is still importing its API: use the wait
+            load_model()
             server.wait_ready()
         # the temporary server has no UI (as Prefect's own has none): no "View at" link to it
         with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""} if server else {}):

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from transforms.lang import detect_lang
 
 
@@ -22,3 +25,11 @@ def test_twenty_letters_are_enough_to_tell_and_nineteen_are_not():
     assert detect_lang("They said the war is over.") == "en"            # 20
     assert detect_lang("1 They 2 said the war is over!") == "en"        # digits do not count, nor stop it
     assert detect_lang("1 She 2 said the war is over, 345 678.") is None
+
+
+def test_load_model_loads_the_language_model_before_the_first_text():
+    """`newspipe run` calls it while Prefect's server starts; importing the module must not."""
+    code = ("import py3langid.langid as L; from transforms import lang; before = L.IDENTIFIER is not None; "
+            "lang.load_model(); print(before, L.IDENTIFIER is not None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
