@@ -3,18 +3,19 @@
     python bench/spacy_build.py [RAW_DIR] [--limit 300] [--repeat 3]
 
 RAW_DIR defaults to ../shared/data/bbc/business. Prints the versions of spaCy and thinc, the
-Cython that compiled spaCy's NER transition system, and the words/s (process CPU, one core,
-medians of --repeat) of the NER alone and of the full small pipeline over the cleaned titles and
-bodies, with the matrices multiplied as the workers do (models/nlp.py).
+Cython that compiled spaCy's NER transition system, and the tokens/s (process CPU, one core,
+medians of --repeat, taken in turn) of the NER alone and of the full small pipeline over the
+cleaned titles and bodies, with the matrices multiplied as the workers do (models/nlp.py).
 
-Why it exists: spaCy's wheels from 3.8.8 on are compiled with Cython 3.2+, whose code for the
-transition system's `noexcept nogil` state methods takes the GIL back on every call. The parser
-and the NER call them for every move they weigh at every step, so with the GIL released around
-the loop, a third of the NER's time went to locking (perf: pthread_mutex_lock/unlock, take_gil).
-On this 2-core Intel host, 300 BBC business articles: NER 9.3 s of CPU with spaCy 3.8.18
-against 4.75 s with 3.8.7 (compiled by Cython 3.1.1), the full pipeline 19.0 s against 13.6 s;
-the annotations are the same but for float noise (the README's Stack section has the check). Run it with each
-environment's python to compare two builds.
+Why it exists: spaCy's wheels from 3.8.8 on are compiled with Cython 3.2 or later, and in them
+the transition system's `noexcept nogil` state methods (`StateC.B_` and the like) take the GIL
+back at every call (perf shows `PyGILState_Ensure` under them). The parser and the NER call them
+for every move at every step, with the GIL released around the loop, so a third of the NER's
+time went to locking (pthread mutex lock and unlock, take_gil). On this 2-core Intel host, 300
+BBC business articles: NER 9.3 s of CPU with spaCy 3.8.18 against 4.75 s with 3.8.7 (compiled
+by Cython 3.1.1), the full pipeline 19.0 s against 13.6 s; the annotations are the same but for
+float noise (the README's Stack section has the check). Run it with each environment's python
+to compare two builds.
 """
 import argparse
 from datetime import datetime, timezone
