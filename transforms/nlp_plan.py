@@ -64,6 +64,7 @@ PARSE_ATTRS = TAG_ATTRS + TREE_ATTRS
 # title in apposition (_title_by_apposition).
 PARSE_REASONS = frozenset({"mark", "inside", "colon"})
 APPOSITION_MARKS = frozenset({",", "(", "-", "\u2013", "\u2014"})
+_TREE_NOUNS = TEAM_NOUNS | PERSON_ROLES   # nouns whose tree reads_parse calls for, united once
 DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')   # the marks transforms.quotes pairs
 SINGLE_MARKS = frozenset("'\u2018\u2019")                      # ... and, in a headline, these
 OPENING_MARKS = frozenset('"\'\u201c\u2018\u201e\u00ab([{')
@@ -346,7 +347,7 @@ def reads_parse(tokens: Iterable, entity_types: Sequence[str] | None = None) -> 
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") and lemma in CUE_LEMMAS or tok.lower_ == "according":
             return True
-        if tok.pos_ == "VERB" and lemma in TEAM_VERBS or tok.pos_ == "NOUN" and lemma in (TEAM_NOUNS | PERSON_ROLES):
+        if tok.pos_ == "VERB" and lemma in TEAM_VERBS or tok.pos_ == "NOUN" and lemma in _TREE_NOUNS:
             return True
         if tok.lower_ in FIXTURE_WORDS or tok.tag_ == "POS" and k and entity_types[k - 1] == "ORG":
             return True
