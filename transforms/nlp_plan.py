@@ -25,7 +25,8 @@ repeated surnames). So `annotate`:
    the tree) or have a title in apposition ("X, the researcher": `_title_by_apposition`). A
    title before a name ("Prime Minister Tony Blair") and a repeated surname need only tags.
    The attribute ruler reads the tree ("as" as a mark is SCONJ), so it and the lemmatizer
-   run again on the parsed units;
+   run again on the parsed units. Both passes take the two components' attributes from a memo
+   per token kind (transforms/token_attributes.py: the same attributes, a tenth of the CPU);
 5. writes the annotations back into the Doc.
 
 The caller gets one ordinary Doc per text, with the tokenizer's tokens and character offsets,
@@ -53,6 +54,7 @@ from transforms.entities import FIXTURE_WORDS, PERSON_ROLES, TEAM_NOUNS, TEAM_VE
 from transforms.quotes import CUE_LEMMAS
 from transforms.quotes.context import quoted_tokens
 from transforms.quotes.speakers import PERSON_PRONOUNS
+from transforms.token_attributes import for_pipeline
 
 PARSE_STAGE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TAG_ATTRS = [TAG, POS, MORPH, LEMMA]
@@ -151,8 +153,9 @@ def tag_runs(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
 
 
 def unit_reasons(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = False,
-                 context_labels: frozenset[str] = CONTEXT_LABELS) -> list[set[str]]:
-    """Per unit of `units(doc)`, why the extraction looks at it (empty: it does not).
+                 context_labels: frozenset[str] = CONTEXT_LABELS,
+                 spans: list[tuple[int, int]] | None = None) -> list[set[str]]:
+    """Per unit of `units(doc)` (`spans`, if the caller has them), why the extraction looks at it (empty: it does not).
 
     "mark": it holds a quotation mark (single marks too in a headline); "inside": it lies
     between two units of its line that do (the inside of a quotation); "colon": it ends in a
@@ -162,7 +165,7 @@ def unit_reasons(doc: Doc, cue_forms: frozenset[str], single_quotes: bool = Fals
     names `entities.repeated_names` looks for). The bench (bench/parse_share.py) counts the
     tokens each reason costs."""
     marks = DOUBLE_MARKS | SINGLE_MARKS if single_quotes else DOUBLE_MARKS
-    spans = units(doc)
+    spans = units(doc) if spans is None else spans
     repeats = _repeatable_names(doc, context_labels)
     n = len(doc)
     reasons: list[set[str]] = [set() for _ in spans]
@@ -225,8 +228,9 @@ def annotate(nlp: Language, texts: list[str], single_quotes: list[bool], cue_for
 def annotate_docs(nlp: Language, docs: list[Doc], single_quotes: list[bool], cue_forms: frozenset[str],
                   context_labels: frozenset[str] = CONTEXT_LABELS, batch_size: int = 64) -> list[Doc]:
     """`annotate` on Docs the tokenizer and the NER have made."""
-    plans = [(units(doc), unit_reasons(doc, cue_forms, single, context_labels))
-             for doc, single in zip(docs, single_quotes, strict=True)]
+    spans = [units(doc) for doc in docs]
+    plans = [(doc_spans, unit_reasons(doc, cue_forms, single, context_labels, doc_spans))
+             for doc, doc_spans, single in zip(docs, spans, single_quotes, strict=True)]
     runs = [_runs(spans, [bool(r) for r in reasons]) for spans, reasons in plans]
     reach = tok2vec_reach(nlp)
     norms = [doc.to_array([NORM]) if doc_runs else None for doc, doc_runs in zip(docs, runs)]
@@ -235,8 +239,12 @@ def annotate_docs(nlp: Language, docs: list[Doc], single_quotes: list[bool], cue
     wide = nlp.get_pipe("tok2vec").pipe((_piece(doc, norms, lo, hi) for doc, norms, lo, _, _, hi in windows),
                                         batch_size=batch_size)
     cores = (_core(piece, s - lo, e - lo) for piece, (_, _, lo, s, e, _) in zip(wide, windows))
+    attributes = for_pipeline(nlp)   # the attribute ruler and the lemmatizer, from a memo
+    by_memo = ["attribute_ruler", "lemmatizer"] if attributes else []
     skip = [name for name in nlp.pipe_names if name in ("tok2vec", "parser") or name not in PARSE_STAGE]
-    tagged = nlp.pipe(cores, batch_size=batch_size, disable=skip)
+    tagged = nlp.pipe(cores, batch_size=batch_size, disable=skip + by_memo)
+    if attributes:
+        tagged = map(attributes, tagged)
     tagged_runs = [[(s, e, next(tagged)) for s, e in doc_runs] for doc_runs in runs]
     parse_plans = [_parse_runs_of(doc, doc_runs, spans, reasons, single)
                    for doc, doc_runs, (spans, reasons), single in zip(docs, tagged_runs, plans, single_quotes)]
@@ -245,9 +253,12 @@ def annotate_docs(nlp: Language, docs: list[Doc], single_quotes: list[bool], cue
     # the attribute ruler reads the tree too ("as" as a "mark" is SCONJ), so it and the
     # lemmatizer run again after the parser
     parsed = nlp.pipe(pieces, batch_size=batch_size,
-                      disable=[name for name in nlp.pipe_names if name not in ("parser", "attribute_ruler", "lemmatizer")])
-    return [_with_parse(doc, doc_tagged, [(s, e, next(parsed)) for _, s, e, _ in doc_parse])
-            for doc, doc_tagged, doc_parse in zip(docs, tagged_runs, parse_plans)]
+                      disable=[name for name in nlp.pipe_names
+                               if name not in ("parser", "attribute_ruler", "lemmatizer") or name in by_memo])
+    if attributes:
+        parsed = map(attributes, parsed)
+    return [_with_parse(doc, doc_spans, doc_tagged, [(s, e, next(parsed)) for _, s, e, _ in doc_parse])
+            for doc, (doc_spans, _), doc_tagged, doc_parse in zip(docs, plans, tagged_runs, parse_plans)]
 
 
 def _runs(spans: list[tuple[int, int]], keep: list[bool]) -> list[tuple[int, int]]:
@@ -376,9 +387,10 @@ def _tagged_piece(core: Doc, start: int, end: int) -> Doc:
     return piece
 
 
-def _with_parse(doc: Doc, tagged: list[tuple[int, int, Doc]], parsed: list[tuple[int, int, Doc]]) -> Doc:
+def _with_parse(doc: Doc, spans: list[tuple[int, int]], tagged: list[tuple[int, int, Doc]],
+                parsed: list[tuple[int, int, Doc]]) -> Doc:
     """`doc` with the runs' tags and the parsed runs' trees in their place; the other tokens
-    keep none and take their sentence starts from the units."""
+    keep none and take their sentence starts from the units (`spans`)."""
     if not len(doc):
         return doc
     if tagged:
@@ -398,7 +410,7 @@ def _with_parse(doc: Doc, tagged: list[tuple[int, int, Doc]], parsed: list[tuple
     has_tree = numpy.zeros(len(doc), dtype=bool)
     for s, e, _ in parsed:
         has_tree[s:e] = True
-    for s, _ in units(doc):
+    for s, _ in spans:
         if not has_tree[s]:
             starts[s] = 1
     starts[0] = 1
