@@ -73,3 +73,24 @@ def test_a_server_that_never_answers_is_stopped_after_the_timeout(tmp_path):
     with pytest.raises(ServerFailed, match=r"did not answer within 1 s; raise PREFECT_SERVER_EPHEMERAL_STARTUP"):
         server.wait_ready(timeout=1)
     assert server.process.poll() is not None
+
+
+PATIENT_WORKER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from flows.embedded_server import QUEUE_POLL, _poll_docket_every
+_poll_docket_every(QUEUE_POLL)
+from docket import Docket
+from prefect.server.api import background_workers   # binds docket.Worker at its import, as create_app does
+worker = background_workers.Worker(Docket(name="newspipe-test", url="memory://"))
+print(worker.minimum_check_interval.total_seconds(), worker.scheduling_resolution.total_seconds(),
+      QUEUE_POLL.total_seconds())
+"""
+
+
+def test_the_server_polls_its_background_queue_every_two_seconds():
+    """The worker Prefect's server makes is the patient one (docket's default: every 0.25 s)."""
+    done = subprocess.run([sys.executable, "-c", PATIENT_WORKER, str(REPO)], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    check, schedule, poll = map(float, done.stdout.split())
+    assert check == schedule == poll == 2.0
