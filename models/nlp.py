@@ -23,7 +23,8 @@ def load_nlp():
     on the 2-core AMD EPYC this runs on, the NER and the parser take 30% less CPU for the same
     annotations (every entity, tag, head and lemma equal on PolNeAR dev). Worker processes
     keep OpenBLAS on one thread (`start_worker`); the cores go to the workers. The attribute
-    ruler matches its patterns through an index (transforms/attribute_match.py).
+    ruler matches its patterns through an index (transforms/attribute_match.py); `nlp_plan.annotate`
+    takes the ruler's and the lemmatizer's attributes from a memo (transforms/token_attributes.py).
     """
     import spacy
     from thinc.api import NumpyOps, set_current_ops

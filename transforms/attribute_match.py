@@ -27,7 +27,7 @@ EQ, IN, NOT_IN, REGEX = range(4)
 def indexed_match(ruler) -> Callable[[Doc], list[tuple[int, int, int, int]]] | None:
     """A drop-in for `ruler.match` (spacy.pipeline.AttributeRuler), or None if a pattern is
     beyond what this handles."""
-    compiler = _Compiler(ruler.vocab.strings)
+    compiler = PatternCompiler(ruler.vocab.strings)
     compiled = []   # (attr_id, key hash, length, [(offset, column, op, value)])
     for attr_id, entry in enumerate(ruler.patterns):
         for pattern in entry["patterns"]:
@@ -35,10 +35,10 @@ def indexed_match(ruler) -> Callable[[Doc], list[tuple[int, int, int, int]]] | N
             if checks is None:
                 return None
             compiled.append((attr_id, compiler.strings[str(attr_id)], len(pattern), checks))
-    return _IndexedMatcher(compiler.strings, compiler.columns, compiled).match
+    return IndexedMatcher(compiler.strings, compiler.columns, compiled).match
 
 
-class _Compiler:
+class PatternCompiler:
     """Turns token patterns into checks on the columns of `Doc.to_array`."""
 
     def __init__(self, strings):
@@ -84,7 +84,7 @@ class _Compiler:
         return out
 
 
-class _IndexedMatcher:
+class IndexedMatcher:
     """The compiled patterns filed under the value their first token must have."""
 
     def __init__(self, strings, columns: list[int], compiled: list[tuple]):

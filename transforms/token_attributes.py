@@ -30,7 +30,7 @@ from spacy.attrs import DEP, LEMMA, MORPH, NORM, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.attribute_match import EQ, _Compiler, _IndexedMatcher
+from transforms.attribute_match import EQ, IndexedMatcher, PatternCompiler
 
 WRITES = [TAG, POS, MORPH, LEMMA, DEP]   # what the ruler and the lemmatizer set: the memo's value
 # A token kind: its word (the lexical attributes the patterns read, such as LOWER or IS_SPACE,
@@ -49,7 +49,7 @@ class TokenAttributes:
         self.sets = [dict(attrs) for attrs in ruler.attrs]   # attr_id -> {attribute: value}
         if any(set(attrs) - set(WRITES) for attrs in self.sets):
             raise ValueError("an attribute-ruler pattern sets more than tag, POS, morphology, lemma, label")
-        compiler = _Compiler(nlp.vocab.strings)
+        compiler = PatternCompiler(nlp.vocab.strings)
         compiled = [(attr_id, entry.get("index", 0), len(pattern), compiler.checks(pattern))
                     for attr_id, entry in enumerate(ruler.patterns) for pattern in entry["patterns"]]
         if any(checks is None for *_, checks in compiled):
@@ -65,7 +65,7 @@ class TokenAttributes:
             if anchor is None:
                 raise ValueError("an attribute-ruler pattern of two tokens or more without a plain value")
             self.longer.setdefault(anchor[1:], []).append((attr_id, length, index % length, anchor[0], checks))
-        self.matcher = _IndexedMatcher(compiler.strings, self.columns, single)
+        self.matcher = IndexedMatcher(compiler.strings, self.columns, single)
         self.anchors = {col: numpy.array(sorted({v for c, v in self.longer if c == col}), dtype=numpy.uint64)
                         for col, _ in self.longer}
         self.memo: dict[bytes, int] = {}   # token kind (its KIND values, as bytes) -> row of self.values
