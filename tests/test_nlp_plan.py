@@ -135,6 +135,19 @@ def test_parsed_tokens_carry_the_full_pipelines_annotations(nlp, cue_forms, seed
     assert same / len(parsed) > 0.99
 
 
+def test_the_memo_of_ruler_and_lemmatizer_changes_no_annotation(nlp, cue_forms, seeds, monkeypatch):
+    texts = list(field_texts(seeds["title"].to_list(), seeds["body"].to_list())) + [NEWS]
+    single = [i % 2 == 0 for i in range(len(texts))]
+    assert nlp_plan.for_pipeline(nlp) is not None
+    memo = nlp_plan.annotate(nlp, texts, single, cue_forms)
+    monkeypatch.setattr(nlp_plan, "for_pipeline", lambda nlp: None)   # the two components run as spaCy has them
+    plain = nlp_plan.annotate(nlp, texts, single, cue_forms)
+    attrs = ["TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "SENT_START", "ENT_TYPE", "ENT_IOB"]
+    assert sum(len(doc) for doc in memo) > 1000
+    for a, b in zip(memo, plain, strict=True):
+        assert (a.to_array(attrs) == b.to_array(attrs)).all()
+
+
 def test_unparsed_tokens_have_no_parse_but_a_usable_doc(nlp, cue_forms):
     text = "That\u2019s the weather. Rain is expected on Tuesday.\n\nRoads stay open."   # no quote, cue or name
     doc = nlp_plan.annotate(nlp, [text], [False], cue_forms)[0]
