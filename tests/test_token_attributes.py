@@ -1,4 +1,6 @@
 """The memo of the attribute ruler and the lemmatizer sets what the two components set."""
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy
 import pytest
 import spacy
@@ -64,3 +66,18 @@ def test_components_beyond_the_memo_run_as_usual():
     norms.add_pipe("attribute_ruler").add([[{"LOWER": "u"}]], {"NORM": "you"})
     norms.add_pipe("lemmatizer", config={"mode": "rule"})
     assert for_pipeline(norms) is None   # sets an attribute the memo does not keep
+
+
+def test_threads_sharing_the_memo_get_the_same_attributes(nlp):
+    """Two threads of one process (a Dask worker's, tasks without the pool) fill and restart
+    one small memo at once."""
+    ruler, lemmatizer = nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer")
+    full = list(nlp.pipe(_texts(), disable=["ner"]))
+    expected = [lemmatizer(ruler(_bare(doc, True))).to_array(WRITES) for doc in full]
+    memo = TokenAttributes(nlp, memo_size=50)
+
+    def annotate_all(_) -> bool:
+        return all(numpy.array_equal(memo(_bare(doc, True)).to_array(WRITES), want)
+                   for _ in range(5) for doc, want in zip(full, expected))
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(annotate_all, range(4)))

@@ -24,6 +24,7 @@ or a component between the two.
 """
 from collections.abc import Callable
 from functools import lru_cache
+import threading
 
 import numpy
 from spacy.attrs import DEP, LEMMA, MORPH, NORM, ORTH, POS, TAG
@@ -71,6 +72,7 @@ class TokenAttributes:
         self.memo: dict[bytes, int] = {}   # token kind (its KIND values, as bytes) -> row of self.values
         self.values = numpy.zeros((memo_size, len(WRITES)), dtype=numpy.uint64)
         self.lemmas: dict[tuple[int, int, int], int] = {}   # (word, POS, morphology) -> lemma
+        self.lock = threading.Lock()
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -80,15 +82,17 @@ class TokenAttributes:
         covered = self._covered(table)
         for i, ids in covered.items():
             keys[i] += numpy.array(ids, dtype=numpy.uint64).tobytes()
-        rows = [self.memo.get(key) for key in keys]
-        if None in rows:
-            if len(self.memo) + len(keys) > self.memo_size:   # full: it starts again with this Doc
-                self.memo.clear()
-                rows = [None] * len(keys)
-            self._learn({key: (table[i].tolist(), covered.get(i, ())) for i, (key, row) in enumerate(zip(keys, rows))
-                         if row is None})
-            rows = [self.memo[key] for key in keys]
-        doc.from_array(WRITES, self.values[rows])
+        with self.lock:   # threads of one process (a Dask worker's, or tasks without the pool) share the memo
+            rows = [self.memo.get(key) for key in keys]
+            if None in rows:
+                if len(self.memo) + len(keys) > self.memo_size:   # full: it starts again with this Doc
+                    self.memo.clear()
+                    rows = [None] * len(keys)
+                self._learn({key: (table[i].tolist(), covered.get(i, ()))
+                             for i, (key, row) in enumerate(zip(keys, rows)) if row is None})
+                rows = [self.memo[key] for key in keys]
+            values = self.values[rows]
+        doc.from_array(WRITES, values)
         return doc
 
     def _covered(self, table: numpy.ndarray) -> dict[int, list[int]]:
