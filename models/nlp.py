@@ -77,15 +77,17 @@ def _reuse_freed_memory() -> None:
     Each batch allocates arrays of megabytes to tens of megabytes (a window of vectors per
     token, a layer's output). glibc gives such a block back to the kernel when it is freed (an
     mmap of its own, or a trim of the heap's top), so the next batch pays a page fault for each
-    fresh page: on BBC business, 240,000-730,000 faults and 1.6-2.2 s of system CPU against
-    88,000 and 0.7-0.9 s with blocks up to 32 MB served from a heap that is not trimmed; peak
-    RSS the same (547 MB). No-op where the C library is not glibc."""
+    fresh page: on BBC business, 190,000-730,000 faults and 1.1-2.2 s of system CPU. Blocks up
+    to 32 MB served from the heap, trimmed only past 128 MB free at its top: about 135,000
+    faults and 0.7 s (never trimmed: 107,000, but the process tree's peak on the 10x corpus
+    was 100 MB higher, both workers holding their largest batch's memory at once). No-op where
+    the C library is not glibc."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         mallopt = libc.mallopt
     except (OSError, AttributeError):
         return
-    for param, value in ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 1 << 30), (M_TOP_PAD, 64 << 20)):
+    for param, value in ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 128 << 20), (M_TOP_PAD, 64 << 20)):
         mallopt(param, value)
 
 
