@@ -430,7 +430,7 @@ def orchestration_figures(ms: list[Measure]) -> dict:
         return round(statistics.median(values), digits) if values else None
 
     return {"server_cpu_s": median(m.kinds["prefect-server"] for m in runs),
-            # to a tenth of a percent: the line is 5%, and 0.048 is not 0.05
+            # to a hundredth of a percent: the line is 5%, and 0.048 is not 0.05
             "server_cpu_share": median((m.kinds["prefect-server"] / m.cpu for m in runs), digits=4),
             "server_startup_cpu_s": median(m.phase_cpu.get("start-up", {}).get("prefect-server", 0.0) for m in runs),
             "startup_s": median(m.phases.get("start-up") for m in runs),
