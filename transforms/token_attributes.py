@@ -111,12 +111,11 @@ class TokenAttributes:
         """Remember what the ruler and the lemmatizer set on tokens of these new kinds (key ->
         the token's values of self.columns, the longer patterns covering it)."""
         found = {key: self._ruled(row, longer_ids) for key, (row, longer_ids) in kinds.items()}
-        lemma_keys = {(row[0], written[POS], written[MORPH])
-                      for (row, _), written in zip(kinds.values(), found.values()) if not written[LEMMA]}
-        self._learn_lemmas(lemma_keys)
-        for key, written in found.items():
-            if not written[LEMMA]:
-                written[LEMMA] = self.lemmas[kinds[key][0][0], written[POS], written[MORPH]]
+        lemma_of = {key: (kinds[key][0][0], written[POS], written[MORPH])   # (word, POS, morphology)
+                    for key, written in found.items() if not written[LEMMA]}
+        self._learn_lemmas(set(lemma_of.values()))
+        for key, lemma_key in lemma_of.items():
+            found[key][LEMMA] = self.lemmas[lemma_key]
         first = len(self.memo)
         if first + len(found) > len(self.values):   # a Doc with more kinds than MEMO_SIZE
             self.values = numpy.resize(self.values, (first + len(found), len(WRITES)))
