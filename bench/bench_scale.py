@@ -317,7 +317,9 @@ def _watch(root: int, peaks: dict, done: threading.Event, started: float) -> Non
             rss += process_rss
             pss += _pss(pid)
             kind, peak = peaks["by_process"].get(pid, (None, 0))
-            peaks["by_process"][pid] = (kind or _kind(pid, root), max(peak, process_rss))
+            if kind not in KNOWN_KINDS:   # a fork names itself a moment after it starts
+                kind = _kind(pid, root)
+            peaks["by_process"][pid] = (kind, max(peak, process_rss))
             peaks["cpu"][pid] = sample[pid] = max(peaks["cpu"].get(pid, 0.0), _cpu(pid))
             if peaks["by_process"][pid][0] == "worker":
                 running[pid] = _running(pid)
@@ -328,13 +330,19 @@ def _watch(root: int, peaks: dict, done: threading.Event, started: float) -> Non
         done.wait(0.2)
 
 
+KNOWN_KINDS = ("main", "worker", "prefect-server", "tracker")
+
+
 def _kind(pid: int, root: int) -> str:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return "?"
     if pid == root:
         return "main"
+    if comm == "prefect-server":   # the server forked from the main process (flows/embedded_server.py)
+        return "prefect-server"
     for marker, kind in (("spawn_main", "worker"), ("uvicorn", "prefect-server"), ("resource_tracker", "tracker")):
         if marker in cmdline:
             return kind

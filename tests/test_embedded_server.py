@@ -1,9 +1,11 @@
 """Prefect's temporary server as `newspipe run` starts it (flows/embedded_server.py): a real
-server answering on the socket it was handed, gone when the process that started it dies
-(SIGKILL, no clean-up code runs), and a clear error when it cannot start (a stand-in `uvicorn`
-module put first on PYTHONPATH exits or hangs, the way a broken install would)."""
+server answering on the socket it was handed, with the settings it was given, gone when the
+process that started it dies (SIGKILL, no clean-up code runs), both as a fork of a one-thread
+process and as a new interpreter, and a clear error when it cannot start (a stand-in `uvicorn`
+module exits or hangs, the way a broken install would)."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,12 +19,16 @@ from flows.settings import EMBEDDED_SERVER_SETTINGS
 from tests.conftest import REPO
 
 STARTS_A_SERVER = """
-import json, os, sys, time
+import json, os, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from flows.embedded_server import TemporaryServer
+if sys.argv[3] == "with-a-thread":   # a second thread: forking is not safe
+    threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
 server = TemporaryServer.start({**os.environ, **json.loads(sys.argv[2])})
 server.wait_ready()
-print(json.dumps({"pid": server.process.pid, "api_url": server.api_url}), flush=True)
+with open(f"/proc/{server.process.pid}/comm") as comm, open(f"/proc/{server.process.pid}/cmdline") as cmdline:
+    print(json.dumps({"pid": server.process.pid, "api_url": server.api_url, "comm": comm.read().strip(),
+                      "cmdline": cmdline.read().replace(chr(0), " ")}), flush=True)
 time.sleep(600)
 """
 
@@ -38,20 +44,57 @@ def _gone(pid: int, within: float) -> bool:
     return False
 
 
-def test_the_server_answers_and_dies_with_the_process_that_started_it(tmp_path):
+@pytest.mark.parametrize("threads", ["alone", "with-a-thread"])
+def test_the_server_answers_with_its_settings_and_dies_with_the_process_that_started_it(tmp_path, threads):
+    """Alone, the starting process forks the server (named prefect-server in ps); with another
+    thread running, it starts a new interpreter running uvicorn. Either way the server has the
+    settings it was given, not those of the process that started it."""
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
-    parent = subprocess.Popen([sys.executable, "-c", STARTS_A_SERVER, str(REPO), json.dumps(EMBEDDED_SERVER_SETTINGS)],
-                              env=env, stdout=subprocess.PIPE, text=True)
+    env.pop("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", None)
+    parent = subprocess.Popen([sys.executable, "-c", STARTS_A_SERVER, str(REPO), json.dumps(EMBEDDED_SERVER_SETTINGS),
+                               threads], env=env, stdout=subprocess.PIPE, text=True)
     try:
         started = json.loads(parent.stdout.readline())
+        if threads == "alone":
+            assert started["comm"] == "prefect-server"
+        else:
+            assert started["comm"] != "prefect-server" and "uvicorn" in started["cmdline"]
         with urllib.request.urlopen(f"{started['api_url']}/health", timeout=10) as answer:
             assert answer.status == 200 and json.loads(answer.read()) is True
+        with urllib.request.urlopen(f"{started['api_url']}/admin/settings", timeout=10) as answer:
+            settings = json.loads(answer.read())
+        assert settings["server"]["services"]["triggers"]["enabled"] is False   # given, not inherited
+        assert settings["server"]["ui"]["enabled"] is False
         parent.send_signal(signal.SIGKILL)   # no atexit, no finally: only the kernel can stop the server
         parent.wait(timeout=10)
         assert _gone(started["pid"], within=15), "the temporary server outlived the run that started it"
     finally:
         parent.kill()
         parent.wait()
+
+
+FORK_THAT_FAILS = """
+import os, sys, types
+sys.path.insert(0, sys.argv[1])
+from flows.embedded_server import ServerFailed, TemporaryServer
+broken = types.ModuleType("uvicorn")
+def config(*args, **kwargs):
+    raise ImportError("uvicorn is broken")
+broken.Config = config
+sys.modules["uvicorn"] = broken
+server = TemporaryServer.start(dict(os.environ))
+try:
+    server.wait_ready(timeout=60)
+except ServerFailed as failed:
+    print("ServerFailed:", failed, flush=True)
+"""
+
+
+def test_a_forked_server_that_fails_at_start_is_an_error_that_says_what_to_do(tmp_path):
+    done = subprocess.run([sys.executable, "-c", FORK_THAT_FAILS, str(REPO)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")})
+    assert "ImportError: uvicorn is broken" in done.stderr   # the child's traceback, for the person
+    assert re.search(r"ServerFailed: .*exited with status 1 .*PREFECT_API_URL", done.stdout), done.stdout
 
 
 def _stand_in_uvicorn(tmp_path, body: str) -> dict:
@@ -63,13 +106,13 @@ def _stand_in_uvicorn(tmp_path, body: str) -> dict:
 
 
 def test_a_server_that_exits_at_start_is_an_error_that_says_what_to_do(tmp_path):
-    server = TemporaryServer.start(_stand_in_uvicorn(tmp_path, "import sys\nsys.exit(4)\n"))
+    server = TemporaryServer.start(_stand_in_uvicorn(tmp_path, "import sys\nsys.exit(4)\n"), fork=False)
     with pytest.raises(ServerFailed, match=r"exited with status 4 .*PREFECT_API_URL"):
         server.wait_ready(timeout=60)
 
 
 def test_a_server_that_never_answers_is_stopped_after_the_timeout(tmp_path):
-    server = TemporaryServer.start(_stand_in_uvicorn(tmp_path, "import time\ntime.sleep(600)\n"))
+    server = TemporaryServer.start(_stand_in_uvicorn(tmp_path, "import time\ntime.sleep(600)\n"), fork=False)
     with pytest.raises(ServerFailed, match=r"did not answer within 1 s; raise PREFECT_SERVER_EPHEMERAL_STARTUP"):
         server.wait_ready(timeout=1)
     assert server.process.poll() is not None
