@@ -19,6 +19,8 @@ import subprocess
 import sys
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from bench_scale import cpu_model  # noqa: E402
 CHUNK = 10   # articles per call, about what a worker gets in a chunk of CHUNK_WORDS words
 
 MEASURE = """
@@ -65,6 +67,7 @@ def main() -> int:
     parser.add_argument("--chunk", type=int, default=CHUNK, help="articles per extract_rows call")
     args = parser.parse_args()
     sides = [("other", args.against.resolve()), ("this", REPO)] if args.against else [("this", REPO)]
+    print(f"host: {os.cpu_count()} CPUs ({cpu_model()})", flush=True)
     ratios = []
     for pair in range(1, args.pairs + 1):
         got = {}
