@@ -19,6 +19,11 @@ def _quiet_defaults() -> None:
     """Telemetry off unless the user turned it on; set before Prefect or GX are imported."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # Prefect's client telemetry: in a terminal, a first import prints a notice and starts a
+    # thread to send an event, and with that thread the temporary server cannot be forked
+    # (flows/embedded_server.py). Off too, unless the user turned Prefect's analytics on.
+    if os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"].strip().lower() in ("false", "0", "no", "off"):
+        os.environ.setdefault("DO_NOT_TRACK", "1")
     # the embedded server's 30 s default is too short on a loaded machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 

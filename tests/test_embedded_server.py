@@ -137,3 +137,38 @@ def test_the_server_polls_its_background_queue_every_two_seconds():
                           text=True, check=True)
     check, schedule, poll = map(float, done.stdout.split())
     assert check == schedule == poll == 2.0
+
+
+IMPORTS_PREFECT_AS_THE_CLI_DOES = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from flows.cli import _quiet_defaults
+_quiet_defaults()
+import prefect
+print(len(os.listdir("/proc/self/task")), os.environ.get("DO_NOT_TRACK"), flush=True)
+"""
+
+
+@pytest.mark.parametrize("analytics", [None, "true"])
+def test_in_a_terminal_prefect_leaves_the_cli_one_thread_unless_its_analytics_are_on(tmp_path, analytics):
+    """A person's first `newspipe run` in a terminal: Prefect's first import there would print a
+    telemetry notice and start a thread to send an event, and the server could not be forked.
+    The CLI's quiet defaults keep it to one thread; a user who turned analytics on keeps them."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DO_NOT_TRACK", "CI", "PREFECT_SERVER_ANALYTICS_ENABLED")}
+    env["PREFECT_HOME"] = str(tmp_path / "new-user")
+    if analytics:
+        env["PREFECT_SERVER_ANALYTICS_ENABLED"] = analytics
+    leader, terminal = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-c", IMPORTS_PREFECT_AS_THE_CLI_DOES, str(REPO)], env=env,
+                              stdout=subprocess.PIPE, stderr=terminal, text=True, timeout=120)
+    finally:
+        os.close(terminal)
+        os.close(leader)
+    threads, do_not_track = done.stdout.split()
+    if analytics:
+        assert do_not_track == "None"
+    else:
+        assert (threads, do_not_track) == ("1", "1")
