@@ -19,6 +19,7 @@ otherwise, and off Linux, it is a new interpreter running uvicorn, as before.
 from __future__ import annotations
 
 import atexit
+import ctypes
 from datetime import timedelta
 import inspect
 import os
@@ -58,9 +59,11 @@ class TemporaryServer:
         listening = socket.create_server(("127.0.0.1", 0), backlog=128)
         port = listening.getsockname()[1]
         try:
+            forked = False
             if fork is not False and sys.platform == "linux":
                 import prefect  # noqa: F401 - the run imports it anyway; the fork inherits it
-            if fork is not False and _can_fork():
+                forked = _can_fork()
+            if forked:
                 process = ForkedServer.start(listening, {**environ, **EPHEMERAL_SERVER_ENV})
             else:
                 process = _interpreter(listening, environ)
@@ -104,10 +107,10 @@ class TemporaryServer:
 
 
 def _can_fork() -> bool:
-    """On Linux, with this process's one thread (native ones counted: a Polars or BLAS pool's
-    thread could hold a lock that the child would wait on for ever)."""
+    """With this process's one thread (native ones counted: a Polars or BLAS pool's thread
+    could hold a lock that the child would wait on for ever); Linux only."""
     try:
-        return sys.platform == "linux" and len(os.listdir("/proc/self/task")) == 1
+        return len(os.listdir("/proc/self/task")) == 1
     except OSError:
         return False
 
@@ -116,7 +119,7 @@ def _interpreter(listening: socket.socket, environ: dict[str, str]) -> subproces
     """uvicorn in a new interpreter, serving on `listening`."""
     fd = listening.fileno()
     app_dir = Path(__file__).resolve().parent.parent   # where this package is, for `create_app`
-    command = [sys.executable, "-c", _STOP_WITH_PARENT, str(os.getpid()), sys.executable, "-m", "uvicorn",
+    command = [sys.executable, "-c", _STOP_WITH_PARENT, str(os.getpid()), str(app_dir), sys.executable, "-m", "uvicorn",
                "--app-dir", str(app_dir), "--factory", f"{__name__}:create_app", "--fd", str(fd),
                "--log-level", "error", "--lifespan", "on"]
     return subprocess.Popen(command, env={**environ, **EPHEMERAL_SERVER_ENV}, pass_fds=(fd,), stdin=subprocess.DEVNULL)
@@ -168,6 +171,7 @@ def _serve_forked(listening: socket.socket, environ: dict[str, str], parent: int
     status = 1
     try:
         _stop_with(parent)
+        _name_process(PROCESS_NAME)
         os.environ.clear()
         os.environ.update(environ)
         from prefect.context import refresh_global_settings_context
@@ -190,17 +194,21 @@ def _serve_forked(listening: socket.socket, environ: dict[str, str], parent: int
 
 
 def _stop_with(parent: int) -> None:
-    """Ask Linux for a SIGTERM when the parent dies, however it dies; name the process."""
-    import ctypes
-
+    """Ask Linux for a SIGTERM when `parent` dies, however it dies (the request is kept across
+    exec); exit at once if it is already gone."""
     try:
-        libc = ctypes.CDLL(None)
-        libc.prctl(1, signal.SIGTERM)                   # PR_SET_PDEATHSIG
-        libc.prctl(15, ctypes.c_char_p(PROCESS_NAME))   # PR_SET_NAME
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:   # it died before the request was made
         os._exit(0)
+
+
+def _name_process(name: bytes) -> None:
+    try:
+        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name))   # PR_SET_NAME
+    except (OSError, AttributeError):
+        pass
 
 
 def create_app():
@@ -237,16 +245,13 @@ def _poll_docket_every(interval: timedelta) -> None:
     docket.Worker = PatientWorker
 
 
-# Run first in the child: ask Linux for a SIGTERM when the parent dies, however it dies (it is
-# kept across exec), then become the server. (A preexec_fn would run Python in a fork of a
-# process whose Polars threads may hold locks.)
+# Run first in the new interpreter: ask Linux for a SIGTERM when the parent dies (`_stop_with`),
+# then become the server. (A preexec_fn would run Python in a fork of a process whose Polars
+# threads may hold locks.)
 _STOP_WITH_PARENT = """
-import ctypes, os, signal, sys
-try:
-    ctypes.CDLL(None).prctl(1, signal.SIGTERM)
-except (OSError, AttributeError):
-    pass
-if os.getppid() != int(sys.argv[1]):
-    sys.exit(0)
-os.execv(sys.argv[2], sys.argv[2:])
+import os, sys
+sys.path.insert(0, sys.argv[2])
+from flows.embedded_server import _stop_with
+_stop_with(int(sys.argv[1]))
+os.execv(sys.argv[3], sys.argv[3:])
 """
