@@ -24,12 +24,14 @@ def load_nlp():
     annotations (every entity, tag, head and lemma equal on PolNeAR dev). Worker processes
     keep OpenBLAS on one thread (`start_worker`); the cores go to the workers. The attribute
     ruler matches its patterns through an index (transforms/attribute_match.py); `nlp_plan.annotate`
-    takes the ruler's and the lemmatizer's attributes from a memo (transforms/token_attributes.py).
+    takes the ruler's and the lemmatizer's attributes from a memo (transforms/token_attributes.py);
+    the lemmatizer looks its word lists up in sets (transforms/lemma_index.py).
     """
     import spacy
     from thinc.api import NumpyOps, set_current_ops
 
     from transforms.attribute_match import indexed_match
+    from transforms.lemma_index import index_lemma_lists
 
     set_current_ops(NumpyOps(use_blis=False))
     try:
@@ -41,6 +43,8 @@ def load_nlp():
     match = indexed_match(ruler)
     if match is not None:   # same matches, a quarter of the CPU (transforms/attribute_match.py)
         ruler.match = match
+    if "lemmatizer" in nlp.pipe_names:   # same lemmas, new words 8 times cheaper (transforms/lemma_index.py)
+        index_lemma_lists(nlp.get_pipe("lemmatizer"))
     return nlp
 
 

@@ -1,0 +1,35 @@
+"""The rule lemmatizer's word lists, asked through sets.
+
+spaCy's rule lemmatizer keeps, per part of speech, the list of known lemmas ("lemma_index": 57,528
+nouns in en_core_web_sm) and tries each suffix rule's candidate with `form in index`: a scan of
+the list, about 90 us per word on average and most of the cost of lemmatizing a new word (BBC
+politics in one process: 2.6 s of 41 s of extraction CPU). `index_lemma_lists` swaps each list for
+a `MembershipList`, the same list answering `in` from a set: the same lemmas, about 8 times
+less CPU (6,296 new words: 0.63 s -> 0.08 s).
+"""
+from spacy.pipeline import Lemmatizer
+
+
+class MembershipList(list):
+    """A list whose `in` is a set lookup. Its items are fixed: it is read, never changed."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._members = frozenset(self)
+
+    def __contains__(self, item) -> bool:
+        try:
+            return item in self._members
+        except TypeError:   # unhashable: compared item by item, as a list does
+            return list.__contains__(self, item)
+
+
+def index_lemma_lists(lemmatizer: Lemmatizer) -> None:
+    """Swap each part of speech's lemma list of `lemmatizer` (rule mode) for a MembershipList."""
+    if getattr(lemmatizer, "mode", None) != "rule" or not lemmatizer.lookups.has_table("lemma_index"):
+        return
+    table = lemmatizer.lookups.get_table("lemma_index")
+    for pos in list(table.keys()):
+        lemmas = table[pos]
+        if type(lemmas) is list and all(isinstance(lemma, str) for lemma in lemmas):
+            table[pos] = MembershipList(lemmas)
