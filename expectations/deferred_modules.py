@@ -28,6 +28,9 @@ class DeferredModule(types.ModuleType):
     def __getattr__(self, attr: str):
         return getattr(self.loaded(), attr)
 
+    def __dir__(self):   # a notebook's completion lists the real module's names
+        return dir(self.loaded())
+
     def loaded(self) -> types.ModuleType:
         with _LOCK:
             if sys.modules.get(self.__name__) is self:

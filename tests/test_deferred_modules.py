@@ -38,8 +38,11 @@ def test_the_first_use_imports_the_real_module():
         print(math.isclose(stats.entropy([0.5, 0.5]), math.log(2)), type(sys.modules["scipy.stats"]).__name__)
         from scipy import stats as again
         print(again is sys.modules["scipy.stats"], math.isclose(again.entropy([1, 1]), math.log(2)))
+        defer(["altair"])
+        import altair
+        print("Chart" in dir(altair))
         """)
-    assert printed == ["DeferredModule", "False", "True", "module", "True", "True"]
+    assert printed == ["DeferredModule", "False", "True", "module", "True", "True", "True"]
 
 
 def test_a_submodule_can_be_imported_before_any_use():
