@@ -26,12 +26,12 @@ class DeferredModule(types.ModuleType):
     """Stands for a module not imported yet; the first attribute read imports it."""
 
     def __getattr__(self, attr: str):
-        return getattr(self.loaded(), attr)
+        return getattr(self._load_deferred(), attr)
 
     def __dir__(self):   # a notebook's completion lists the real module's names
-        return dir(self.loaded())
+        return dir(self._load_deferred())
 
-    def loaded(self) -> types.ModuleType:
+    def _load_deferred(self) -> types.ModuleType:   # a name no real module has: it shadows theirs
         with _LOCK:
             if sys.modules.get(self.__name__) is self:
                 del sys.modules[self.__name__]
