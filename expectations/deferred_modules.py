@@ -31,7 +31,7 @@ class DeferredModule(types.ModuleType):
     def __dir__(self):   # a notebook's completion lists the real module's names
         return dir(self._load_deferred())
 
-    def _load_deferred(self) -> types.ModuleType:   # a name no real module has: it shadows theirs
+    def _load_deferred(self) -> types.ModuleType:   # named so that it shadows none of the real module's names
         with _LOCK:
             if sys.modules.get(self.__name__) is self:
                 del sys.modules[self.__name__]
