@@ -21,7 +21,8 @@ def test_a_run_validated_after_preload_never_loads_them(tmp_path):
         from expectations.deferred_modules import UNUSED_BY_THE_SUITES, DeferredModule
         from tests.test_validate import frames, good_rows
         validate.preload()
-        report = validate.validate_tables(frames(good_rows()), __import__("pathlib").Path({str(tmp_path)!r}), {RUN_INFO!r})
+        from pathlib import Path
+        report = validate.validate_tables(frames(good_rows()), Path({str(tmp_path)!r}), {RUN_INFO!r})
         print(report.success, *(type(sys.modules[name]).__name__ for name in UNUSED_BY_THE_SUITES))
         print("scipy.stats._stats_py" in sys.modules)
         """)
