@@ -193,20 +193,25 @@ def _serve_forked(listening: socket.socket, environ: dict[str, str], parent: int
             os._exit(status)
 
 
+PR_SET_PDEATHSIG, PR_SET_NAME = 1, 15
+
+
 def _stop_with(parent: int) -> None:
     """Ask Linux for a SIGTERM when `parent` dies, however it dies (the request is kept across
     exec); exit at once if it is already gone."""
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:   # it died before the request was made
         os._exit(0)
 
 
 def _name_process(name: bytes) -> None:
+    _prctl(PR_SET_NAME, ctypes.c_char_p(name))
+
+
+def _prctl(option: int, argument) -> None:
+    """Linux's prctl; nothing where there is none (the server then only lacks the option)."""
     try:
-        ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name))   # PR_SET_NAME
+        ctypes.CDLL(None).prctl(option, argument)
     except (OSError, AttributeError):
         pass
 
