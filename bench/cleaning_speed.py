@@ -8,13 +8,11 @@ the shipped line model (B), A B A B ..., several pairs; it prints the median MB/
 busy neighbour on the other core costs little.
 """
 import argparse
-import os
 from pathlib import Path
 import statistics
 import sys
 import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # as `newspipe` runs the cleaner (flows/cli.py)
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 

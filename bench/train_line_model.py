@@ -1,7 +1,7 @@
 """Train the cleaner's line model, cross-validated by site, and compare it with the rules.
 
-    python bench/train_line_model.py            # writes transforms/clean/line_model.json (about 5 minutes)
-    python bench/train_line_model.py --cv       # the site-grouped CV table, rules against the model (about 16 minutes)
+    python bench/train_line_model.py            # writes transforms/clean/line_model.json (about 2 minutes)
+    python bench/train_line_model.py --cv       # the site-grouped CV table, rules against the model (about 7 minutes)
     python bench/train_line_model.py --check    # rebuild and compare with the shipped file, byte for byte
 
 Data: ../shared/data/cleaning/train (wcxb, cleaneval, cleanportaleval: gold bodies; trafilatura-eval:
@@ -22,11 +22,8 @@ scorers' metrics: body F1 (score_cleaning.py) and snippet F1 (score_snippets.py)
 PRECISION_WEIGHT is the one with the best mean CV figure over the parts of train; the shipped
 model is trained on all pages with it. (A two-state Viterbi pass over the lines, each change of
 state costing 1 to 3 in log-odds, and a bias on the log-odds were measured the same way and
-never beat deciding line by line; they were removed.) A learned reader of the sequence did: minimal
-GRUs down and up the page over the second stage's rows (bench/train_sequence.py, trained on the
-same rows, labels and weights), their log-odds averaged with the second stage's
-(line_model.SEQUENCE_SHARE). Needs lightgbm and torch (`pip install -e ".[train]"`); the product
-itself only reads the JSON this writes.
+never beat deciding line by line; they were removed.) Needs lightgbm (`pip install
+lightgbm==4.7.0`); the product itself only reads the JSON it writes.
 """
 import argparse
 from collections import Counter, defaultdict
@@ -52,7 +49,6 @@ import score_snippets  # noqa: E402
 from transforms.clean import line_features, line_model, word_odds  # noqa: E402
 from transforms.clean import clean_text  # noqa: E402
 from transforms.decode import Rejected, decode_bytes  # noqa: E402
-import train_sequence  # noqa: E402  (bench/, beside this file)
 
 FOLDS = 5
 PRECISION_WEIGHTS = (0.5, 0.55, 0.6, 0.65)
@@ -208,11 +204,9 @@ def fit(pages: list[dict], analysed: dict) -> tuple:
             first_oof[p["id"]] = 1 / (1 + np.exp(-forest.raw_scores(x[p["id"]])))
     x = cross_fitted(pages, analysed)
     first = train_xy(pages, x, analysed)
-    rows = [line_model.stack_features(x[p["id"]], first_oof[p["id"]]) for p in pages]
-    labels, line_weights = [analysed[p["id"]]["y"] for p in pages], [weights(analysed[p["id"]]) for p in pages]
-    stacked = train(rows, labels, line_weights)
-    sequence = train_sequence.train(rows, labels, line_weights)
-    return first, stacked, learn_odds(pages, analysed), sequence
+    stacked = train([line_model.stack_features(x[p["id"]], first_oof[p["id"]]) for p in pages],
+                    [analysed[p["id"]]["y"] for p in pages], [weights(analysed[p["id"]]) for p in pages])
+    return first, stacked, learn_odds(pages, analysed)
 
 
 def learn_odds(pages: list[dict], analysed: dict) -> dict[str, float]:
@@ -259,15 +253,13 @@ def train_xy(pages, x, analysed):
                  [weights(analysed[p["id"]]) for p in pages])
 
 
-def to_model(first, stacked, odds: dict[str, float], sequence: dict, precision_weight: float = PRECISION_WEIGHT) -> dict:
-    return {"about": "cleaning line model: LightGBM trees and a GRU (bench/train_line_model.py), decoded by "
-                     "transforms/clean/line_model.py",
+def to_model(first, stacked, odds: dict[str, float], precision_weight: float = PRECISION_WEIGHT) -> dict:
+    return {"about": "cleaning line model: LightGBM trees (bench/train_line_model.py), decoded by transforms/clean/line_model.py",
             "lightgbm_params": PARAMS, "rounds": ROUNDS, "precision_weight": precision_weight,
             "features": line_model.FEATURES, "stacked_features": line_model.STACKED,
             "word_odds": dict(sorted(odds.items())),
             "trees": [_round_tree(t) for t in first.dump_model()["tree_info"]],
-            "stacked_trees": [_round_tree(t) for t in stacked.dump_model()["tree_info"]],
-            "sequence": sequence, "sequence_config": train_sequence.CONFIG}
+            "stacked_trees": [_round_tree(t) for t in stacked.dump_model()["tree_info"]]}
 
 
 def _round_tree(tree: dict) -> dict:
@@ -312,7 +304,7 @@ def main() -> int:
             for p in web:
                 if fold_of(p["host"]) == fold:
                     x = with_odds(analysed[p["id"]], model.odds)
-                    oof[p["id"]] = model.raw_scores(model._stacked_features(x))
+                    oof[p["id"]] = model.stacked.raw_scores(model._stacked_features(x))
             print(f"fold {fold + 1}/{FOLDS} done, {time.monotonic() - started:.0f}s", file=sys.stderr)
         rules = {p["id"]: analysed[p["id"]]["rule_body"] for p in pages}
         table = {"rules": {part: score_part(ps, rules, titles) for part, ps in sorted(parts.items())}}

@@ -65,17 +65,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                              f"(default: ${DASK_ADDRESS_ENV}; unset or empty: on this machine)")
 
 
-def _one_blas_thread() -> None:
-    """The cleaner's matrix products (the line model's sequence part, a page at a time) are too
-    small for BLAS threads, which would only spin on the other cores; the spaCy workers, which
-    inherit this, use one each anyway. Set before numpy is imported; a user's value wins."""
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
-
-
 def main(argv: list[str] | None = None) -> int:
     _quiet_defaults()
-    _one_blas_thread()
     args = build_parser().parse_args(argv)
     try:
         if args.command == "clean":

@@ -105,13 +105,3 @@ def test_a_run_without_a_server_starts_one_without_the_services_a_one_run_server
     mine = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "true"}
     assert "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED" not in embedded_server_defaults(mine, api_url=None)
     assert embedded_server_defaults({}, api_url="http://127.0.0.1:4200/api") == {}
-
-
-def test_the_cli_asks_numpy_for_one_blas_thread_unless_the_user_chose(monkeypatch):
-    from flows import cli
-
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)   # so that the test's end restores both
-    monkeypatch.setenv("MKL_NUM_THREADS", "4")
-    cli._one_blas_thread()
-    assert os.environ["OPENBLAS_NUM_THREADS"] == "1" and os.environ["MKL_NUM_THREADS"] == "4"

@@ -140,7 +140,7 @@ def test_a_model_that_keeps_nothing_leaves_the_rules_body():
     assert clean_text(PAGE, body_model=Nothing()).body == ""       # the hook obeys the model ...
     shipped = line_model.shipped()
     nowhere = line_model.Forest.from_dump([{"tree_structure": {"leaf_value": -50.0}}])    # p(article) ~ 0 everywhere
-    hopeless = line_model.LineModel(shipped.forest, nowhere, shipped.sequence, shipped.precision_weight, shipped.odds)
+    hopeless = line_model.LineModel(shipped.forest, nowhere, shipped.precision_weight, shipped.odds)
     assert clean_text(PAGE, body_model=hopeless).body == clean_text(PAGE, body_model=None).body   # ... the model never empties a page
 
 

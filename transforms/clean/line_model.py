@@ -1,9 +1,8 @@
 """Which lines of a web page are its article: a learned line classifier with context.
 
 `line_features.py` turns each line and its surroundings into numbers, two tree ensembles
-(`forest.py`; the second also sees the first one's probabilities around the line) and a GRU that
-reads the second one's rows down and up the page (`sequence.py`) turn them into p(article), and
-decoding keeps as many of the likeliest lines as maximise the page's expected
+(`forest.py`; the second also sees the first one's probabilities around the line) turn them into
+p(article), and decoding keeps as many of the likeliest lines as maximise the page's expected
 score. The model is trained on many sites by `bench/train_line_model.py` and shipped as
 `line_model.json`; evaluation is in plain numpy, so running it needs no learning library.
 """
@@ -18,7 +17,6 @@ import numpy as np
 
 from transforms.clean.forest import Forest
 from transforms.clean.line_features import FEATURES, STACKED, features, stack_features
-from transforms.clean.sequence import SequenceModel
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
 # Decoding never keeps a line less likely than this, whatever recall it would bring: otherwise a
@@ -27,19 +25,15 @@ MODEL_PATH = Path(__file__).with_name("line_model.json")
 # site-grouped CV, 0.3 costs 0.0004 on the mean of train's parts against 0.1, within the spread
 # of two training seeds.)
 LEAST_P = 0.3
-# The GRU's share of the line's log-odds, the second ensemble's the rest (site-grouped CV: 0.5
-# beat either alone on four parts of five; bench/train_line_model.py).
-SEQUENCE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
 class LineModel:
     """Probabilities per line (a first forest on the line's features, a second one that also sees
-    the first one's probabilities around the line, averaged with a GRU reading the second one's
-    rows along the page), then the body as the lines that maximise the page's expected score."""
+    the first one's probabilities around the line), then the body as the lines that maximise the
+    page's expected score."""
     forest: Forest
     stacked: Forest
-    sequence: SequenceModel
     precision_weight: float  # what precision weighs against recall when decoding a page
     odds: dict[str, float]   # per word, log-odds of furniture against article (word_odds.py)
     explained: bool = False  # reasons name the features that decided (newspipe clean --explain)
@@ -51,12 +45,7 @@ class LineModel:
         """p(article) of each line from its FEATURES rows."""
         if not len(x):
             return np.zeros(0)
-        return _sigmoid(self.raw_scores(self._stacked_features(x)))
-
-    def raw_scores(self, stacked: np.ndarray) -> np.ndarray:
-        """Log-odds of each line from its STACKED rows (a page's, in page order)."""
-        return ((1 - SEQUENCE_SHARE) * self.stacked.raw_scores(stacked)
-                + SEQUENCE_SHARE * self.sequence.raw_scores(stacked))
+        return _sigmoid(self.stacked.raw_scores(self._stacked_features(x)))
 
     def _stacked_features(self, x: np.ndarray) -> np.ndarray:
         return stack_features(x, _sigmoid(self.forest.raw_scores(x)))
@@ -143,11 +132,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def from_json(payload: dict) -> LineModel:
-    if (list(payload["features"]) != FEATURES or list(payload["stacked_features"]) != STACKED
-            or "sequence" not in payload):
+    if list(payload["features"]) != FEATURES or list(payload["stacked_features"]) != STACKED:
         raise ValueError("line model: its features are not this code's; rebuild it with bench/train_line_model.py")
     return LineModel(Forest.from_dump(payload["trees"]), Forest.from_dump(payload["stacked_trees"]),
-                     SequenceModel.from_dump(payload["sequence"]), payload["precision_weight"], payload["word_odds"])
+                     payload["precision_weight"], payload["word_odds"])
 
 
 @lru_cache(maxsize=1)
