@@ -22,11 +22,11 @@ scorers' metrics: body F1 (score_cleaning.py) and snippet F1 (score_snippets.py)
 PRECISION_WEIGHT is the one with the best mean CV figure over the parts of train; the shipped
 model is trained on all pages with it. (A two-state Viterbi pass over the lines, each change of
 state costing 1 to 3 in log-odds, and a bias on the log-odds were measured the same way and
-never beat deciding line by line; they were removed. So was a learned reader of the sequence,
-minimal GRUs down and up the page over the second stage's rows, averaged with it, in commit
-c8ec25c: on the same folds and trees it added 0.002 on wcxb and nothing elsewhere, for a sixth
-more cleaning CPU. Averaging three seeds of the trees added 0.001.) Needs lightgbm (`pip install
-lightgbm==4.7.0`); the product itself only reads the JSON it writes.
+never beat deciding line by line; they were removed. So was a learned reader of the sequence
+(commit c8ec25c): minimal GRUs down and up the page over the second stage's rows, their log-odds
+averaged with the second stage's. On the same folds and trees it added 0.002 on wcxb and nothing
+elsewhere, for a sixth more cleaning CPU. Averaging three seeds of the trees added 0.001 on wcxb.)
+Needs lightgbm (`pip install lightgbm==4.7.0`); the product itself only reads the JSON it writes.
 """
 import argparse
 from collections import Counter, defaultdict
