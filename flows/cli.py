@@ -177,7 +177,7 @@ def _run(args) -> int:
             from expectations.validate import preload
             from transforms.lang import load_model
 
-            preload()   # the server is still importing its API: use the wait
+            preload()   # while the server and the workers start (expectations.validate.preload)
             load_model()
             server.wait_ready()
         # the temporary server has no UI (as Prefect's own has none): no "View at" link to it
