@@ -26,6 +26,9 @@ from transforms.frames import to_frame
 
 WORKERS_ENV = "NEWSPIPE_NLP_WORKERS"
 CHUNK_WORDS = 4000
+# The workers load the model at this niceness, yielding the cores to the run's start-up: the
+# model is needed only after the ingest, Prefect's server and imports at once (models.nlp._nicer).
+LOAD_NICENESS = 10
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -89,7 +92,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=True)
             _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=start_worker, initargs=(True,))
+                                        initializer=start_worker, initargs=(True, LOAD_NICENESS))
             _pool_size = workers
         return _pool
 

@@ -1,9 +1,14 @@
-"""models/nlp.py: a worker keeps the memory its batches free, for the next batch."""
+"""models/nlp.py: a worker keeps the memory its batches free, for the next batch, and loads its
+model at a lower priority than it extracts."""
+import contextvars
+import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
+from models.nlp import _nicer
 from tests.conftest import REPO
 
 FREE_AND_ALLOCATE = """
@@ -36,3 +41,32 @@ def test_freed_batches_are_reused_without_page_faults():
     default, reused = _page_faults("default"), _page_faults("reuse")
     assert default > 1000
     assert reused * 10 < default
+
+
+def _niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads have a niceness of their own on Linux")
+def test_the_model_loads_nicer_and_the_worker_keeps_its_priority():
+    """The load runs at the raised niceness, the calling thread (where the extraction runs)
+    keeps its own, and what the load sets in context variables (thinc's current ops) is set
+    in the calling thread afterwards."""
+    loaded = contextvars.ContextVar("loaded", default=None)
+    seen = {}
+
+    def load():
+        seen["niceness"] = _niceness()
+        loaded.set("model")
+    before = _niceness()
+    _nicer(5, load)
+    assert seen["niceness"] == min(19, before + 5)
+    assert _niceness() == before
+    assert loaded.get() == "model"
+
+
+def test_a_failed_load_fails_the_worker_start():
+    def load():
+        raise RuntimeError("the model package is missing")
+    with pytest.raises(RuntimeError, match="missing"):
+        _nicer(5, load)
