@@ -105,3 +105,25 @@ def test_a_run_without_a_server_starts_one_without_the_services_a_one_run_server
     mine = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "true"}
     assert "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED" not in embedded_server_defaults(mine, api_url=None)
     assert embedded_server_defaults({}, api_url="http://127.0.0.1:4200/api") == {}
+
+
+def test_a_run_on_the_temporary_server_sends_no_flow_run_heartbeats_unless_the_user_set_them(monkeypatch):
+    """Read by Prefect's own flow run engine: with no frequency it starts no heartbeat thread,
+    whose join kept each run waiting up to a second at its end."""
+    from prefect import flow
+    from prefect.flow_engine import FlowRunEngine
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.cli import _client_settings
+
+    @flow
+    def nothing():
+        pass
+    for name in ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"):
+        monkeypatch.delenv(name, raising=False)
+    assert FlowRunEngine(flow=nothing).heartbeat_seconds is not None   # Prefect's default: every 180 s
+    with temporary_settings(updates=_client_settings("http://127.0.0.1:9/api")):
+        assert FlowRunEngine(flow=nothing).heartbeat_seconds is None
+        assert PREFECT_API_URL.value() == "http://127.0.0.1:9/api"
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY not in _client_settings("http://127.0.0.1:9/api")
