@@ -1,6 +1,10 @@
+import unicodedata
+
+import ftfy
+from hypothesis import given, settings, strategies as st
 import pytest
 
-from transforms.decode import Rejected, decode_bytes, html_to_text
+from transforms.decode import _SPACES, _ZERO_WIDTH, Rejected, decode_bytes, html_to_text, normalise_text
 
 
 def test_utf8_with_bom_and_crlf_becomes_plain_lf_text():
@@ -48,3 +52,21 @@ def test_html_menus_sidebars_and_forms_are_not_text():
             "<aside>Most read: Ten things</aside><p>A storm hit the coast.</p>"
             "<form><button>Subscribe</button></form></body></html>")
     assert decode_bytes(page.encode()).text.strip().split("\n\n") == ["Storm hits coast", "A storm hit the coast."]
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=300))
+@settings(max_examples=400, deadline=None)
+def test_ascii_text_skips_ftfy_only_where_ftfy_would_change_nothing(text):
+    """normalise_text leaves ftfy out for ASCII text without an entity, an escape or a control
+    character ftfy removes: the same text as with ftfy, for any ASCII text."""
+    with_ftfy = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    with_ftfy = ftfy.fix_text(with_ftfy, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True,
+                              unescape_html="auto", remove_control_chars=True)
+    lines = (_SPACES.sub(" ", line).strip() for line in _ZERO_WIDTH.sub("", with_ftfy).split("\n"))
+    assert normalise_text(text) == unicodedata.normalize("NFC", "\n".join(lines))
+
+
+def test_ascii_entities_escapes_and_control_characters_are_still_fixed():
+    assert normalise_text("Marks &amp; Spencer") == "Marks & Spencer"
+    assert normalise_text("\x1b[1mBold\x1b[0m headline") == "Bold headline"
+    assert normalise_text("Bell\x07 rang") == "Bell rang"
