@@ -172,3 +172,51 @@ def test_in_a_terminal_prefect_leaves_the_cli_one_thread_unless_its_analytics_ar
         assert do_not_track == "None"
     else:
         assert (threads, do_not_track) == ("1", "1")
+
+
+def test_the_app_warms_itself_up_once_started_and_passes_its_lifespan_through():
+    """WarmedOnStart, around a stand-in app that records what reaches it: the lifespan messages
+    go through unchanged, and once the app has started, the warm-up requests reach it."""
+    import asyncio
+
+    from flows.embedded_server import WARM_UP_REQUESTS, WarmedOnStart
+
+    seen, sent = [], []
+
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            assert (await receive())["type"] == "lifespan.startup"
+            await send({"type": "lifespan.startup.complete"})
+            assert (await receive())["type"] == "lifespan.shutdown"
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        seen.append((scope["method"], scope["path"]))
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def serve():
+        started, stop = asyncio.Event(), asyncio.Event()
+        messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+
+        async def receive():
+            message = next(messages)
+            if message["type"] == "lifespan.shutdown":
+                await stop.wait()
+            return message
+
+        async def send(message):
+            sent.append(message["type"])
+            if message["type"] == "lifespan.startup.complete":
+                started.set()
+        lifespan = asyncio.create_task(WarmedOnStart(app)({"type": "lifespan"}, receive, send))
+        await started.wait()
+        for _ in range(200):
+            if len(seen) == len(WARM_UP_REQUESTS):
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await lifespan
+
+    asyncio.run(serve())
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert seen == [(method, "/api" + path) for method, path, _ in WARM_UP_REQUESTS]
