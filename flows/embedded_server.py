@@ -7,8 +7,8 @@ imported Prefect and its server package (about 4 s of CPU) and only then its own
 start-up runs beside this process's imports and the ingest instead (issue 17, item 3). It is
 the same server Prefect would start (`uvicorn prefect.server.api.server:create_app` as an
 ephemeral, UI-less server, flows/settings.py's services off; `create_app` here polls its
-background queue less often and warms the app up once it has started), on a socket this process binds and hands over (no port race),
-and it stops with the run.
+background queue less often and warms the app up once it has started), on a socket this
+process binds and hands over (no port race), and it stops with the run.
 
 On Linux the server is a fork of this process made right after it imports Prefect, which the
 run needs anyway: the server then imports only its own package, not Prefect a second time
@@ -269,9 +269,9 @@ async def warm_up(app, api_path: str = "/api") -> list[int]:
     """WARM_UP_REQUESTS through the app itself; their status codes, as far as they got."""
     import httpx
 
-    statuses = []
+    statuses, transport = [], httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://prefect-server{api_path}") as client:
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://prefect-server{api_path}") as client:
             for method, path, body in WARM_UP_REQUESTS:
                 statuses.append((await client.request(method, path, json=body)).status_code)
     except Exception:   # noqa: BLE001 - only a warm-up: the run's own requests say what is wrong

@@ -27,7 +27,8 @@ from transforms.frames import to_frame
 WORKERS_ENV = "NEWSPIPE_NLP_WORKERS"
 CHUNK_WORDS = 4000
 # The workers load the model at this niceness, yielding the cores to the run's start-up: the
-# model is needed only after the ingest, Prefect's server and imports at once (models.nlp._nicer).
+# model is needed only after the ingest, the temporary server and the CLI's imports at once
+# (models.nlp._nicer).
 LOAD_NICENESS = 10
 
 _pool: ProcessPoolExecutor | None = None

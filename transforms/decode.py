@@ -15,7 +15,8 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # What ftfy can change in ASCII text once \r and \f are gone: an HTML entity ("&amp;"), a
 # terminal escape (ESC) or another control character ftfy removes. Any other ASCII text it
 # returns as it is (mojibake, ligatures, widths and NFC all need other characters), so that
-# text skips it: ftfy was three quarters of decoding's CPU on BBC, whose texts are ASCII.
+# text skips it: ftfy was three quarters of decoding's CPU on bbc/politics, and 1,497 of BBC's
+# 2,225 texts are such ASCII.
 _FTFY_CHANGES_ASCII = re.compile(r"[&\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
