@@ -12,12 +12,14 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 _HTML_HINT = re.compile(r"<(?:html|body|div|p|script|style|head|!doctype)\b", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-# What ftfy can change in ASCII text once \r and \f are gone: an HTML entity ("&amp;"), a
-# terminal escape (ESC) or another control character ftfy removes. Any other ASCII text it
+# What ftfy can change in ASCII text: an HTML entity ("&amp;"), a line break other than \n,
+# a terminal escape (ESC) or another control character it removes. Any other ASCII text it
 # returns as it is (mojibake, ligatures, widths and NFC all need other characters), so that
 # text skips it: ftfy was three quarters of decoding's CPU on bbc/politics, and 1,497 of BBC's
 # 2,225 texts are such ASCII.
-_FTFY_CHANGES_ASCII = re.compile(r"[&\x00-\x08\x0b\x0e-\x1f\x7f]")
+_FTFY_CHANGES_ASCII = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
+_FTFY_OPTIONS = {"normalization": "NFC", "uncurl_quotes": False, "fix_line_breaks": True, "unescape_html": "auto",
+                 "remove_control_chars": True}
 
 
 class Rejected(Exception):
@@ -71,13 +73,17 @@ def _decode(payload: bytes, encoding: str) -> tuple[str, str]:
 
 def normalise_text(text: str) -> str:
     """Repair mojibake, NFC, unify line ends and spaces; keep paragraph breaks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    if not (text.isascii() and not _FTFY_CHANGES_ASCII.search(text)):
-        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True,
-                             unescape_html="auto", remove_control_chars=True)
+    text = _repair(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
     text = _ZERO_WIDTH.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+def _repair(text: str) -> str:
+    """ftfy's repairs; ASCII text they cannot change skips them."""
+    if text.isascii() and not _FTFY_CHANGES_ASCII.search(text):
+        return text
+    return ftfy.fix_text(text, **_FTFY_OPTIONS)
 
 
 def looks_like_html(text: str) -> bool:
