@@ -7,6 +7,7 @@ import gc
 import os
 from pathlib import Path
 import sys
+import threading
 
 from flows.settings import (DASK_ADDRESS_ENV, DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, DEFAULT_OUT_DIR,
                             DEFAULT_RAW_DIR, dask_address, embedded_server_defaults)
@@ -167,6 +168,7 @@ def _run(args) -> int:
     if _configured_api_url() and server:   # a Prefect profile names a server: use it
         server.stop()
         server = None
+    language_model = _language_model_loading()
     from flows.pipeline import ValidationFailed, newspipe_run
     from flows.embedded_server import ServerFailed
     from flows.store import DiskFull
@@ -175,10 +177,10 @@ def _run(args) -> int:
     try:
         if server:
             from expectations.validate import preload
-            from transforms.lang import load_model
 
             preload()   # while the server and the workers start (expectations.validate.preload)
-            load_model()
+        language_model.join()
+        if server:
             server.wait_ready()
         with temporary_settings(updates=_client_settings(server.api_url) if server else {}):
             newspipe_run(**_flow_parameters(args))
@@ -189,6 +191,18 @@ def _run(args) -> int:
     except Exception as err:  # one line for the person; Prefect has logged the traceback
         return _fail(EXIT_ERROR, f"run failed: {type(err).__name__}: {err}")
     return EXIT_OK
+
+
+def _language_model_loading() -> threading.Thread:
+    """py3langid's model, loading in a thread beside the imports that follow: most of its 0.6 s
+    is LZMA decompression, which runs without the GIL. Joined before the run (the ingest
+    needs it). Started after the temporary server's fork, which wants this process's only thread.
+    """
+    from transforms.lang import load_model
+
+    loading = threading.Thread(target=load_model, name="newspipe-language-model", daemon=True)
+    loading.start()
+    return loading
 
 
 def _start_temporary_server():

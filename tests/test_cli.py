@@ -127,3 +127,12 @@ def test_a_run_on_the_temporary_server_sends_no_flow_run_heartbeats_unless_the_u
         assert PREFECT_API_URL.value() == "http://127.0.0.1:9/api"
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
     assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY not in _client_settings("http://127.0.0.1:9/api")
+
+
+def test_the_language_model_loads_in_a_thread_of_its_own_and_is_loaded_once_joined():
+    code = ("import threading; from flows import cli; from transforms import lang; load = lang.load_model; "
+            "where = []; lang.load_model = lambda: (where.append(threading.current_thread().name), load()); "
+            "loading = cli._language_model_loading(); loading.join(); "
+            "print(*where, lang._model.cache_info().currsize, threading.active_count())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert done.stdout.split() == ["newspipe-language-model", "1", "1"]
