@@ -7,10 +7,9 @@ from hypothesis import given, settings, strategies as st
 import numpy as np
 import py3langid
 
-from transforms import lang
 from tests.conftest import REPO, SEEDS
+from transforms import lang
 from transforms.lang import WINDOW, automaton_depth, detect_lang
-
 
 
 def test_english_german_and_too_short():

@@ -5,10 +5,10 @@ weights on every call: on bbc/politics that was two thirds of the cleaning's CPU
 is an Aho-Corasick one over byte n-grams of at most WINDOW bytes, so its state after any byte
 depends only on the WINDOW bytes up to it; here the states of all bytes are found at once,
 WINDOW array lookups deep, and the scores are py3langid's sums (the same features in the same
-order, over the weights cast once), so the same floats. Over the 19,905 samples the texts under
-../shared give (prose, head, first 300 characters) and 3,000 random strings, every answer and
-every score was py3langid's; CPU of detect_lang on bbc/politics' 417 articles 0.50 -> 0.20 s,
-on BBC's 2,225 2.1-2.7 -> 0.9 s.
+order, over the weights cast once), so the same floats. On 16,905 samples (the prose lines,
+the first 4,000 and the first 300 characters of the 5,635 texts under ../shared, cleaned) and
+3,000 random strings, every answer and every score array was py3langid's; CPU of detect_lang on
+bbc/politics' 417 articles 0.50 -> 0.20 s, on BBC's 2,225 2.1-2.7 -> 0.9 s.
 """
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,8 +43,8 @@ def detect_lang(text: str) -> str | None:
 
 
 def load_model() -> None:
-    """Load py3langid's model now (about 0.9 s of CPU: it is decompressed and unpickled), not
-    inside the first batch: `newspipe run` does it while Prefect's temporary server starts."""
+    """Load py3langid's model now (about 0.5 s of CPU, most of it LZMA decompression), not inside
+    the first batch: `newspipe run` loads it in a thread while it starts (flows/cli.py)."""
     _model()
 
 
