@@ -18,8 +18,8 @@ subprocess, timed from start to exit:
 
 Prints the median of --repeat runs, articles/s and its ratio to the naive pass's (how many times
 faster), and the peak memory of the whole process tree (children included, e.g.
-Prefect's server and the spaCy workers): the sum of RSS, and the sum of PSS (shared pages
-counted once) polled from /proc every 0.2 s, the CPU seconds (user + system) of the whole
+Prefect's server and the spaCy workers): the sum of RSS polled from /proc every 0.2 s, and the
+sum of PSS (shared pages counted once) every second (PSS_EVERY), the CPU seconds (user + system) of the whole
 process tree and of each kind of process in it (main, spaCy workers, Prefect's server), and for
 `newspipe run` the seconds of each phase (from its log). Develop with --limit; the full run takes about half an hour. On a shared
 machine the timings are indicative only.

@@ -23,7 +23,7 @@ from transforms import lang  # noqa: E402
 
 def images(model, states: np.ndarray) -> list[frozenset]:
     """For each byte, the set of states `states` go to, where it holds two or more."""
-    after = model.next_state[model.row_base[states][:, None] + np.arange(256)[None, :]]
+    after = model.successors(states)
     out = []
     for byte in range(256):
         found = np.unique(after[:, byte])

@@ -179,9 +179,8 @@ def _run(args) -> int:
             from expectations.validate import preload
 
             preload()   # while the server and the workers start (expectations.validate.preload)
-        language_model.join()
-        if server:
             server.wait_ready()
+        language_model.join()
         with temporary_settings(updates=_client_settings(server.api_url) if server else {}):
             newspipe_run(**_flow_parameters(args))
     except ValidationFailed as failed:
@@ -194,8 +193,8 @@ def _run(args) -> int:
 
 
 def _language_model_loading() -> threading.Thread:
-    """py3langid's model, loading in a thread beside the imports that follow: most of its 0.6 s
-    is LZMA decompression, which runs without the GIL. Joined before the run (the ingest
+    """py3langid's model, loading in a thread beside the imports that follow: most of its 0.5 s
+    of CPU is LZMA decompression, which runs without the GIL. Joined before the run (the ingest
     needs it). Started after the temporary server's fork, which wants this process's only thread.
     """
     from transforms.lang import load_model

@@ -76,6 +76,10 @@ class _Model:
             scores[dropped] = langid.RAW_FLOOR
         return self.classes[int(scores.argmax())]
 
+    def successors(self, states: np.ndarray) -> np.ndarray:
+        """The state each of `states` goes to on each byte (one row per state, 256 columns)."""
+        return self.next_state[self.row_base[states][:, None] + np.arange(256)[None, :]]
+
     def states(self, data: np.ndarray) -> np.ndarray:
         """The automaton's state after each byte of `data`: walked from the start over the
         WINDOW bytes up to it (or all of them, near the start), for all bytes at once."""
@@ -103,9 +107,8 @@ def automaton_depth(model: _Model) -> int:
     depth[0], frontier, steps = 0, np.zeros(1, dtype=np.intp), 0
     while len(frontier):
         steps += 1
-        reached = np.unique(np.concatenate([
-            model.next_state[model.row_base[chunk][:, None] + np.arange(256)[None, :]].ravel()
-            for chunk in np.array_split(frontier, max(1, len(frontier) // 4096))]))
+        reached = np.unique(np.concatenate([model.successors(chunk).ravel()
+                                            for chunk in np.array_split(frontier, max(1, len(frontier) // 4096))]))
         frontier = reached[depth[reached] < 0]
         depth[frontier] = steps
     return int(depth.max())
