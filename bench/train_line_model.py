@@ -28,8 +28,8 @@ averaged with the second stage's. On the same folds and trees it added 0.002 on 
 elsewhere, for a sixth more cleaning CPU. Averaging three seeds of the trees added 0.001 on wcxb.)
 Measured the same way and not kept, each within 0.001 of wcxb 0.943 at weight 0.6: how many lines
 around a line share its shape of words, digits and punctuation (tag clouds, listings, comment
-headers); the word odds of the section heading above a line; a line's length, stop words, shape and
-word odds against its page's main run or median; cleaneval weighted 0.3 or wcxb 2 in training;
+headers); the word odds of the section heading above a line; a line's length, stop words,
+punctuation, capitals, digits and word odds against its page's main run or median; cleaneval weighted 0.3 or wcxb 2 in training;
 extra-randomised trees; leaves of 500 lines with feature_fraction 0.5; without the neighbours two
 and three lines away, or without the page-wide columns. The trees fit wcxb to 0.959 on their own
 training pages (0.977 with leaves of 20 lines, 400 rounds) against 0.943 on sites they have not
