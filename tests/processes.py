@@ -19,6 +19,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def refused_port():
+    """A loopback port that refuses connections while it is held: bound and never listening, so
+    no other process can listen on it meanwhile. (A port merely found free can be taken before
+    it is used: a Dask worker's nanny started in between once listened on one, and the test that
+    expected a refusal met the worker.)"""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
 def tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
 

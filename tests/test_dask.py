@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO, SEEDS
 from tests.corpus import assert_same_tables, write_articles
-from tests.processes import free_port, started, tail, wait_for
+from tests.processes import free_port, refused_port, started, tail, wait_for
 
 NEWSPIPE = [sys.executable, "-m", "flows.cli"]
 DASK = [str(Path(sys.executable).parent / "dask")]
@@ -102,12 +102,14 @@ def test_a_dask_run_gives_the_tables_of_a_local_run(dask_cluster, api_url, corpu
 
 
 @pytest.mark.parametrize("address, reason", [
-    (f"tcp://127.0.0.1:{free_port()}", "no Dask scheduler answers at tcp://127.0.0.1:"),
+    ("tcp://127.0.0.1:{refused}", "no Dask scheduler answers at tcp://127.0.0.1:"),
     ("scheduler.example", "'scheduler.example' is not a Dask scheduler address; give it as tcp://HOST:PORT"),
 ])
 def test_a_scheduler_that_does_not_answer_stops_the_run_before_anything_is_written(tmp_path, address, reason):
     out = tmp_path / "out"
-    result = newspipe("run", "--raw-dir", str(SEEDS), "--out-dir", str(out), env=ENV | {"NEWSPIPE_DASK_ADDRESS": address})
+    with refused_port() as port:
+        result = newspipe("run", "--raw-dir", str(SEEDS), "--out-dir", str(out),
+                          env=ENV | {"NEWSPIPE_DASK_ADDRESS": address.format(refused=port)})
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and reason in result.stderr, result.stderr
     assert not out.exists()

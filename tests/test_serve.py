@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import REPO, SEEDS
-from tests.processes import free_port, started, stop, tail, wait_for
+from tests.processes import free_port, refused_port, started, stop, tail, wait_for
 
 NEWSPIPE = [sys.executable, "-m", "flows.cli"]
 PREFECT = [sys.executable, "-m", "prefect"]
@@ -135,10 +135,11 @@ def test_prefect_yaml_deploys_with_its_cron_schedule_and_pull_step(prefect_serve
 
 
 def test_serve_with_no_server_at_the_url_says_so():
-    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{free_port()}/api",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    result = subprocess.run([*NEWSPIPE, "serve", "--interval", "60", "--raw-dir", str(SEEDS)],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    with refused_port() as port:
+        env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        result = subprocess.run([*NEWSPIPE, "serve", "--interval", "60", "--raw-dir", str(SEEDS)],
+                                cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "no Prefect server answers at PREFECT_API_URL" in result.stderr
 
