@@ -9,6 +9,16 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# Prefect sets up its console log handler once per process, on whatever sys.stderr is then: on the
+# first use of its API (`from prefect import flow`), not on `import prefect`. First set up inside a
+# test that captures output (capsys), the handler would keep that test's stream, closed when the
+# test ends, and every later in-process flow run's log would fail (a RecursionError in logging:
+# `pytest tests/test_cli.py tests/test_crash.py` did). Set up here, the handler writes to pytest's
+# own capture, open for the whole session, whichever tests run.
+from prefect.logging.configuration import ensure_logging_setup  # noqa: E402
+
+ensure_logging_setup()
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "data" / "raw"
 KAZAKH_SEED = SEEDS / "000_292c39b9a97e5f0d.txt"
